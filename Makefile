@@ -1,0 +1,67 @@
+# The newsroom's developer commands. `make run` serves the site with demo content,
+# `make test` runs the whole suite. Both set everything up on a fresh machine.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# Django 6 needs Python 3.12 or newer. Take PYTHON if given, else the first suitable
+# interpreter on PATH, else one installed under pyenv.
+find_python = for candidate in $(PYTHON) python3.13 python3.12 python3 \
+	  $$(ls -d "$$(pyenv root 2>/dev/null || echo $$HOME/.pyenv)"/versions/3.1[2-9]*/bin/python3 2>/dev/null | sort -rV); do \
+	  if command -v "$$candidate" >/dev/null 2>&1 && \
+	     "$$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
+	    echo "$$candidate"; exit 0; fi; done; \
+	echo "newsroom needs Python 3.12 or newer: install it (for example 'pyenv install 3.12' or Debian's python3.12) or pass PYTHON=/path/to/python3.12" >&2; exit 1
+
+# Use DATABASE_URL when it is set; otherwise start (or reuse) the project-local
+# PostgreSQL in .pgdata and point at it.
+with_db = export DATABASE_URL="$${DATABASE_URL:-$$($(PY) -m newsroom.localdb)}" && test -n "$$DATABASE_URL" &&
+
+.PHONY: help install run test lint format migrations-check db-stop demo clean
+
+help:
+	@echo "make run    serve the site with demo content at http://$(HOST):$(PORT)"
+	@echo "make test   run the whole test suite"
+
+$(STAMP): pyproject.toml
+	@python="$$($(find_python))" && echo "Using $$python ($$($$python --version))" && \
+	  "$$python" -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade "pip>=25.1"
+	$(PY) -m pip install --quiet . --group dev
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	@$(with_db) $(PY) manage.py migrate --no-input && \
+	  $(PY) manage.py load_demo && \
+	  echo && echo "Admin: http://$(HOST):$(PORT)/admin/  (user 'editor', password 'editor')" && echo && \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+demo: $(STAMP)
+	@$(with_db) $(PY) manage.py migrate --no-input && $(PY) manage.py load_demo
+
+test: $(STAMP)
+	@$(with_db) $(PY) manage.py makemigrations --check --dry-run && \
+	  $(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
+	  $(PY) -m pytest $(ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+db-stop: $(STAMP)
+	$(PY) -m newsroom.localdb --stop
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

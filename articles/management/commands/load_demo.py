@@ -1,0 +1,23 @@
+from django.core.management.base import BaseCommand
+
+from articles.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo newsroom: the model page's article with its lead photo, caption and "
+        "credit, the News Feed entries, and more entries so that Show More matters. "
+        "Running it again changes nothing."
+    )
+
+    def handle(self, *args, **options):
+        result = load_demo()
+        if not result.total:
+            self.stdout.write("Demo content already loaded: nothing to do.")
+            return
+        counts = ", ".join(f"{count} {kind}" for kind, count in sorted(result.created.items()))
+        self.stdout.write(self.style.SUCCESS(f"Created {counts}."))
+        if "users" in result.created:
+            self.stdout.write(
+                f"Log in to the admin as {DEMO_USERNAME!r}, password {DEMO_PASSWORD!r}."
+            )

@@ -1,0 +1,112 @@
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article, ArticleQuerySet
+
+
+class FeedEntryQuerySet(models.QuerySet):
+    def published(self):
+        """Public entries: published, due, and linked to a public article if to any."""
+        now = timezone.now()
+        return self.filter(status=FeedEntry.Status.PUBLISHED, published_at__lte=now).filter(
+            Q(article__isnull=True) | ArticleQuerySet.published_q(prefix="article__")
+        )
+
+    def for_listing(self):
+        return self.select_related("article__section")
+
+    def stream(self):
+        """The chronological News Feed: pinned entries are shown above it instead."""
+        return self.published().filter(pinned=False).for_listing()
+
+    def pinned(self):
+        return self.published().filter(pinned=True).for_listing().order_by("-published_at", "-id")
+
+
+class FeedEntry(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+
+    headline = models.CharField(
+        max_length=200, blank=True, help_text="Leave empty to use the linked article's headline."
+    )
+    summary = models.TextField(
+        blank=True, help_text="Leave empty to use the linked article's standfirst."
+    )
+    label = models.CharField(
+        max_length=50, blank=True, help_text="Optional, e.g. “Company news” or “Video”."
+    )
+    article = models.OneToOneField(
+        Article, null=True, blank=True, on_delete=models.CASCADE, related_name="feed_entry"
+    )
+    url = models.URLField(
+        "external link", blank=True, help_text="Where the headline links when no article is."
+    )
+    pinned = models.BooleanField(default=False, help_text="Keep at the top of the News Feed.")
+    status = models.CharField(max_length=12, choices=Status, default=Status.PUBLISHED)
+    published_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(
+        null=True, blank=True, help_text="Shown to readers as “(Updated: …)”."
+    )
+    guid = models.CharField(
+        max_length=300,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="A stable identity for imported or loaded entries.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    modified_at = models.DateTimeField(auto_now=True)
+
+    objects = FeedEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = "feed entries"
+        ordering = ["-published_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published", pinned=False),
+                name="feedentry_stream_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(headline="") | Q(article__isnull=False),
+                name="feedentry_has_headline_or_article",
+                violation_error_message="Give the entry a headline or link it to an article.",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("feed:entry", args=[self.pk])
+
+    @property
+    def title(self):
+        return self.headline or (self.article.headline if self.article_id else "")
+
+    @property
+    def text(self):
+        return self.summary or (self.article.standfirst if self.article_id else "")
+
+    @property
+    def link(self):
+        """Where the headline takes a reader."""
+        if self.article_id:
+            return self.article.get_absolute_url()
+        return self.url or self.get_absolute_url()
+
+    @property
+    def show_updated(self):
+        return bool(self.updated_at and self.updated_at > self.published_at)
+
+    def mark_updated(self, at=None):
+        self.updated_at = at or timezone.now()
+        self.save(update_fields=["updated_at", "modified_at"])
