@@ -3,6 +3,8 @@ from pathlib import PurePath
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -68,6 +70,9 @@ class Photo(models.Model):
         editable=False,
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    source_url = models.URLField(
+        max_length=500, blank=True, editable=False, help_text="Where an imported photo came from."
+    )
 
     class Meta:
         ordering = ["-uploaded_at"]
@@ -113,8 +118,10 @@ class ArticleQuerySet(models.QuerySet):
     @staticmethod
     def published_q(prefix=""):
         """The one definition of a public article, usable across relations."""
-        return Q(
-            **{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": timezone.now()}
+        now = timezone.now()
+        return Q(**{f"{prefix}status": Status.PUBLISHED, f"{prefix}published_at__lte": now}) & (
+            Q(**{f"{prefix}embargoed_until__isnull": True})
+            | Q(**{f"{prefix}embargoed_until__lte": now})
         )
 
     def published(self):
@@ -153,12 +160,39 @@ class Article(models.Model):
         blank=True,
         help_text="Shown to readers as “Updated”. Set only by a substantive update.",
     )
+    embargoed_until = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Not public before this time, whatever the status.",
+    )
+    went_live_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the newsroom recorded the article going public.",
+    )
     word_count = models.PositiveIntegerField(default=0, editable=False)
     reading_time = models.PositiveSmallIntegerField(
         "reading time (minutes)", default=1, editable=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
     modified_at = models.DateTimeField(auto_now=True)
+    source_guid = models.CharField(
+        max_length=500,
+        unique=True,
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The identity of an imported article in its source feed or export.",
+    )
+    # Kept current by PostgreSQL on every write; the parser skips the body's HTML tags.
+    search_document = models.GeneratedField(
+        expression=SearchVector("headline", weight="A", config="english")
+        + SearchVector("standfirst", weight="B", config="english")
+        + SearchVector("body", weight="C", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = ArticleQuerySet.as_manager()
 
@@ -175,6 +209,7 @@ class Article(models.Model):
                 condition=Q(status="published"),
                 name="article_section_published_idx",
             ),
+            GinIndex(fields=["search_document"], name="article_search_idx"),
         ]
 
     def __str__(self):
@@ -196,10 +231,12 @@ class Article(models.Model):
 
     @property
     def is_public(self):
+        now = timezone.now()
         return (
             self.status == Status.PUBLISHED
             and self.published_at is not None
-            and self.published_at <= timezone.now()
+            and self.published_at <= now
+            and (self.embargoed_until is None or self.embargoed_until <= now)
         )
 
     @property
@@ -293,3 +330,31 @@ class Caption(models.Model):
     @property
     def credit(self):
         return self.photo.credit
+
+
+class AuditEntry(models.Model):
+    """Who did what to which item, and when: publish, schedule, unpublish, kill, corrections,
+    role changes. Written by the workflow methods, never edited."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="audit_entries",
+        help_text="Empty when the system acted (a scheduled job).",
+    )
+    action = models.CharField(max_length=40, db_index=True)
+    article = models.ForeignKey(
+        Article, null=True, blank=True, on_delete=models.SET_NULL, related_name="audit_entries"
+    )
+    object_repr = models.CharField("item", max_length=300, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name_plural = "audit entries"
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
