@@ -59,7 +59,7 @@ def make_photo(db):
         }
         values.update(overrides)
         photo = Photo(**values)
-        photo.image.save("photo.jpg", ContentFile(jpeg_bytes()), save=False)
+        photo.image.save("photo.jpg", ContentFile(jpeg_bytes(), name="photo.jpg"), save=False)
         photo.save()
         return photo
 
