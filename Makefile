@@ -23,7 +23,7 @@ find_python = for candidate in $(PYTHON) python3.13 python3.12 python3 \
 # PostgreSQL in .pgdata and point at it.
 with_db = export DATABASE_URL="$${DATABASE_URL:-$$($(PY) -m newsroom.localdb)}" && test -n "$$DATABASE_URL" &&
 
-.PHONY: help install run test lint format migrations-check db-stop demo clean
+.PHONY: help install run test lint format migrations-check db-stop demo clean bench
 
 help:
 	@echo "make run    serve the site with demo content at http://$(HOST):$(PORT)"
@@ -62,6 +62,17 @@ format: $(STAMP)
 
 db-stop: $(STAMP)
 	$(PY) -m newsroom.localdb --stop
+
+# Load test under production settings: seeds a separate database (ARTICLES=10000
+# ENTRIES=50000 by default; e.g. `make bench ARTICLES=500000`), runs gunicorn and wrk,
+# and writes bench-results/*.json. Needs Redis on 127.0.0.1:6379 (started if absent).
+bench: $(STAMP)
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; } || \
+	  { echo "make bench needs wrk: apt-get install wrk" >&2; exit 1; }
+	@redis-cli ping >/dev/null 2>&1 || { command -v redis-server >/dev/null || \
+	  apt-get install -y -qq redis-server; redis-server --daemonize yes >/dev/null; }
+	@export BENCH_DATABASE_URL="$${BENCH_DATABASE_URL:-$$(echo "$${DATABASE_URL:-$$($(PY) -m newsroom.localdb)}" | sed 's|/[^/]*$$|/newsroom_bench|')}" && \
+	  $(PY) -m bench.run $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

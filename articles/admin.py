@@ -1,12 +1,49 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from .models import Article, ArticleAuthor, Author, Caption, Photo, Section, Status
+from . import images, previews, revisions, workflow
+from .models import (
+    Article,
+    ArticleAuthor,
+    ArticleRevision,
+    AuditEntry,
+    Author,
+    Caption,
+    Correction,
+    Photo,
+    Section,
+    Status,
+)
+
+# The body editor offers exactly what the server-side sanitiser keeps (articles.text).
+BODY_EDITOR_CONFIG = {
+    "extensions": {
+        "Bold": True,
+        "Italic": True,
+        "Heading": {"levels": [2, 3, 4]},
+        "BulletList": True,
+        "OrderedList": True,
+        "ListItem": True,
+        "Blockquote": True,
+        "HardBreak": True,
+        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
+    }
+}
 
 
 def thumbnail(photo, width=80):
@@ -14,7 +51,7 @@ def thumbnail(photo, width=80):
         return "—"
     return format_html(
         '<img src="{}" width="{}" alt="{}" style="height:auto">',
-        photo.image.url,
+        photo.fallback_url,
         width,
         photo.alt_text,
     )
@@ -28,8 +65,37 @@ class SectionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class PhotoUploadField(forms.FileField):
+    """Judges an upload by its bytes: size first, then format, pixels, and a full decode."""
+
+    def clean(self, data, initial=None):
+        upload = super().clean(data, initial)
+        if upload and upload is not initial:
+            images.check_size(upload.size)
+            upload.seek(0)
+            images.open_checked(upload.read())
+            upload.seek(0)
+        return upload
+
+
+class PhotoAdminForm(forms.ModelForm):
+    image = PhotoUploadField(
+        label="Photo",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
+        ),
+        help_text="JPEG, PNG, WebP or GIF. Caption and credit are filled in from the photo's "
+        "own data when left empty; check them before publishing.",
+    )
+
+    class Meta:
+        model = Photo
+        fields = ["image", "alt_text", "caption", "credit"]
+
+
 @admin.register(Photo)
 class PhotoAdmin(admin.ModelAdmin):
+    form = PhotoAdminForm
     list_display = ["preview", "__str__", "credit", "dimensions", "uploaded_by", "uploaded_at"]
     list_filter = ["uploaded_at"]
     search_fields = ["caption", "alt_text", "credit"]
@@ -53,7 +119,19 @@ class PhotoAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.uploaded_by = request.user
+        typed = (obj.caption, obj.credit)
         super().save_model(request, obj, form, change)
+        if (obj.caption, obj.credit) != typed:
+            request.photo_prefilled = True
+
+    def response_add(self, request, obj, post_url_continue=None):
+        if getattr(request, "photo_prefilled", False) and "_popup" not in request.POST:
+            messages.warning(
+                request,
+                "Caption and credit were filled in from the photo's own data: check them and save.",
+            )
+            return HttpResponseRedirect(reverse("admin:articles_photo_change", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
 
 
 @admin.register(Author)
@@ -92,6 +170,14 @@ class CaptionInline(admin.StackedInline):
         return caption.credit if caption.photo_id else "—"
 
 
+class CorrectionInline(admin.TabularInline):
+    model = Correction
+    extra = 0
+    can_delete = False
+    fields = ["published_at", "text"]
+    verbose_name_plural = "corrections (shown to readers at the end of the article)"
+
+
 class ArticleAdminForm(forms.ModelForm):
     tags = forms.ModelMultipleChoiceField(
         Tag.objects.all(),
@@ -108,27 +194,56 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="Tick when this save changes the story for readers: they will see an "
         "“Updated” time. Leave unticked for typo fixes.",
     )
+    loaded_version = forms.CharField(required=False, widget=forms.HiddenInput)
 
     class Meta:
         model = Article
         fields = ["section", "headline", "slug", "standfirst", "body", "status",
-                  "published_at", "updated_at"]  # fmt: skip
+                  "published_at", "embargoed_until", "updated_at"]  # fmt: skip
+        widgets = {"body": AdminProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["tags"] = list(self.instance.tags.all())
+            self.initial["loaded_version"] = self.instance.modified_at.isoformat()
 
     def clean(self):
         cleaned = super().clean()
+        self.refuse_edit_conflict(cleaned.get("loaded_version"))
         existing = [tag.name for tag in cleaned.get("tags") or []]
         cleaned["tags"] = existing + parse_tags(cleaned.get("new_tags", ""))
         return cleaned
+
+    def refuse_edit_conflict(self, loaded_version):
+        """Refuse to overwrite a save made after this form was opened."""
+        if not self.instance.pk or not loaded_version:
+            return
+        current = Article.objects.filter(pk=self.instance.pk).values_list("modified_at", flat=True)
+        current = current.first()
+        if current is None or current.isoformat() == loaded_version:
+            return
+        latest = self.instance.revisions.select_related("saved_by").first()
+        who = (
+            latest.saved_by.get_full_name() or latest.saved_by.get_username()
+            if (latest and latest.saved_by)
+            else "someone else"
+        )
+        raise forms.ValidationError(
+            "%(who)s saved this article at %(time)s, after you opened it. Your changes were "
+            "not saved: copy them, reload the page and apply them again.",
+            code="edit_conflict",
+            params={"who": who, "time": timezone.localtime(current).strftime("%H:%M:%S")},
+        )
+
+
+EDITOR_ONLY_FIELDS = ["status", "published_at", "embargoed_until", "updated_at"]
 
 
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
+    change_form_template = "admin/articles/article/change_form.html"
     list_display = ["headline", "status", "section", "published_at", "updated_at",
                     "author_names", "reading_time"]  # fmt: skip
     list_filter = ["status", "section", "published_at"]
@@ -136,18 +251,105 @@ class ArticleAdmin(admin.ModelAdmin):
     search_fields = ["headline", "standfirst", "slug"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
-    readonly_fields = ["reading_time", "word_count", "created_at", "modified_at"]
     date_hierarchy = "published_at"
-    inlines = [ArticleAuthorInline, CaptionInline]
-    fieldsets = [
-        (None, {"fields": ["section", "headline", "slug", "standfirst", "body"]}),
-        ("Tags", {"fields": ["tags", "new_tags"]}),
-        (
-            "Publishing",
-            {"fields": ["status", "published_at", "substantive_update", "updated_at"]},
-        ),  # fmt: skip
-        ("Figures", {"fields": ["reading_time", "word_count", "created_at", "modified_at"]}),
-    ]
+    inlines = [ArticleAuthorInline, CaptionInline, CorrectionInline]
+    actions = ["publish_selected", "unpublish_selected"]
+
+    # Roles -------------------------------------------------------------------------------
+
+    def has_publish_permission(self, request):
+        return workflow.is_editor(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit(request.user, obj))
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        if obj is None or obj.status != Status.PUBLISHED:
+            inlines = [inline for inline in inlines if not isinstance(inline, CorrectionInline)]
+        return inlines
+
+    def get_fieldsets(self, request, obj=None):
+        editor = workflow.is_editor(request.user)
+        publishing = (
+            ["status", "published_at", "embargoed_until", "substantive_update", "updated_at"]
+            if editor
+            else ["status", "published_at"]
+        )
+        return [
+            (
+                None,
+                {"fields": ["section", "headline", "slug", "standfirst", "body", "loaded_version"]},
+            ),  # fmt: skip
+            ("Tags", {"fields": ["tags", "new_tags"]}),
+            ("Publishing", {"fields": publishing}),
+            ("Preview and history", {"fields": ["preview_link", "history_link"]}),
+            ("Figures", {"fields": ["reading_time", "word_count", "created_at", "modified_at"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["reading_time", "word_count", "created_at", "modified_at", "preview_link",
+                  "history_link"]  # fmt: skip
+        if not workflow.is_editor(request.user):
+            fields += ["status", "published_at"]
+        return fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if not workflow.is_editor(request.user):
+            form.base_fields.pop("substantive_update", None)
+        return form
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not workflow.is_editor(request.user):
+            actions.pop("publish_selected", None)
+            actions.pop("unpublish_selected", None)
+        return actions
+
+    def refuse_forged_fields(self, request, obj):
+        """A POST naming an article field the person's form does not offer is refused."""
+        form_fields = set(self.get_form(request, obj, change=obj is not None).base_fields)
+        model_fields = {field.name for field in Article._meta.concrete_fields}
+        model_fields |= {field.attname for field in Article._meta.concrete_fields}
+        posted = {key.removesuffix("_0").removesuffix("_1") for key in request.POST}
+        forged = (posted & (model_fields | {"substantive_update"})) - form_fields
+        if forged:
+            raise PermissionDenied(f"Not allowed to set: {', '.join(sorted(forged))}.")
+
+    # Views ---------------------------------------------------------------------------------
+
+    def get_object_or_none(self, request, object_id):
+        if object_id is None:
+            return None
+        return self.get_object(request, admin.utils.unquote(object_id))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        obj = self.get_object_or_none(request, object_id)
+        if request.method == "POST":
+            if obj is not None and not self.has_change_permission(request, obj):
+                raise PermissionDenied
+            self.refuse_forged_fields(request, obj)
+            action = request.POST.get("_workflow")
+            if action and action not in workflow.available_actions(request.user, obj):
+                raise PermissionDenied("That workflow step is not open to you.")
+        extra_context = {
+            **(extra_context or {}),
+            "workflow_actions": [
+                (name, workflow.LABELS[name])
+                for name in workflow.available_actions(request.user, obj)
+            ]
+            if obj is None or self.has_change_permission(request, obj)
+            else [],
+        }
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request, extra_context=None):
+        action = request.POST.get("action")
+        if request.method == "POST" and action and action not in self.get_actions(request):
+            raise PermissionDenied("That action is not open to you.")
+        return super().changelist_view(request, extra_context)
 
     def get_queryset(self, request):
         return (
@@ -160,11 +362,249 @@ class ArticleAdmin(admin.ModelAdmin):
     def author_names(self, article):
         return ", ".join(author.name for author in article.byline) or "—"
 
+    @admin.display(description="Preview link")
+    def preview_link(self, article):
+        if not article.pk:
+            return "Save the article first."
+        url = previews.preview_url(article)
+        expires = timezone.localtime(previews.expires_at())
+        return format_html(
+            '<a href="{}" target="_blank" rel="noopener">Open preview</a> '
+            "(anyone with this link can read the draft until {})",
+            url,
+            f"{expires:%d %b %Y %H:%M}",
+        )
+
+    @admin.display(description="History")
+    def history_link(self, article):
+        if not article.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">Revisions ({})</a>',
+            reverse("admin:articles_article_revisions", args=[article.pk]),
+            article.revisions.count(),
+        )
+
+    # Saving --------------------------------------------------------------------------------
+
+    def requested_step(self, request, form, obj):
+        """The workflow step a save asks for: a button, or an editor's status choice."""
+        step = request.POST.get("_workflow")
+        if step or "status" not in form.changed_data:
+            return step
+        if obj.status == Status.DRAFT and form.initial.get("status") != Status.PUBLISHED:
+            return None  # sent back to the writer: nothing public changes
+        return {
+            Status.PUBLISHED: workflow.SCHEDULE
+            if obj.published_at and obj.published_at > timezone.now()
+            else workflow.PUBLISH,
+            Status.DRAFT: workflow.UNPUBLISH,
+            Status.REVIEW: workflow.SUBMIT,
+            Status.KILLED: workflow.KILL,
+        }[obj.status]
+
     def save_model(self, request, obj, form, change):
-        if obj.status == Status.PUBLISHED:
+        obj.saved_by = request.user
+        step = self.requested_step(request, form, obj)
+        request.workflow_step = step
+        if step and "status" in form.changed_data:
+            # The status changes only through the workflow step, after the inlines are saved.
+            obj.status = form.initial.get("status", Status.DRAFT)
+        if not step and obj.status == Status.PUBLISHED:
             obj.publish(
                 at=obj.published_at,
                 substantive_update=form.cleaned_data.get("substantive_update", False),
             )
         else:
-            super().save_model(request, obj, form, change)
+            obj.save()
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Correction:
+            return super().save_formset(request, form, formset, change)
+        for correction in formset.save(commit=False):
+            if correction.pk:
+                correction.save()
+            else:
+                workflow.add_correction(
+                    form.instance, request.user, correction.text, at=correction.published_at
+                )
+        return None
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        step = getattr(request, "workflow_step", None)
+        if step:
+            self.run_step(request, form, form.instance, step)
+
+    def run_step(self, request, form, article, step):
+        user = request.user
+        article.refresh_from_db()
+        try:
+            if step == workflow.SUBMIT:
+                workflow.submit_for_review(article, user)
+                messages.success(request, "Submitted for review: an editor will take it on.")
+            elif step == workflow.PUBLISH:
+                substantive = form.cleaned_data.get("substantive_update", False)
+                workflow.publish_now(article, user, substantive_update=substantive)
+                messages.success(request, "Published: readers can see it now.")
+            elif step == workflow.SCHEDULE:
+                at = self.schedule_time(request, form)
+                workflow.schedule(article, user, at)
+                messages.success(
+                    request, f"Scheduled: public from {timezone.localtime(at):%d %b %Y %H:%M}."
+                )
+            elif step == workflow.UNPUBLISH:
+                workflow.unpublish(article, user)
+                messages.success(request, "Unpublished: readers no longer see it.")
+            elif step == workflow.KILL:
+                workflow.kill(article, user, request.POST.get("_kill_note", ""))
+                messages.success(request, "Killed: its address now tells readers it was withdrawn.")
+        except (workflow.PublishRefused, ValueError) as refusal:
+            messages.error(request, str(refusal))
+            request.workflow_refused = True
+
+    def schedule_time(self, request, form):
+        value = request.POST.get("_schedule_at", "").strip()
+        at = parse_datetime(value) if value else form.cleaned_data.get("published_at")
+        if at is None:
+            raise ValueError("Give the date and time to publish at.")
+        if timezone.is_naive(at):
+            at = timezone.make_aware(at)
+        return at
+
+    def _response_after_step(self, request, obj):
+        if getattr(request, "workflow_refused", False) or request.POST.get("_workflow"):
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        return None
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._response_after_step(request, obj) or super().response_add(
+            request, obj, post_url_continue
+        )
+
+    def response_change(self, request, obj):
+        return self._response_after_step(request, obj) or super().response_change(request, obj)
+
+    # List actions --------------------------------------------------------------------------
+
+    @admin.action(description="Publish the selected articles now", permissions=["publish"])
+    def publish_selected(self, request, queryset):
+        published, refused = 0, []
+        for article in queryset:
+            try:
+                workflow.publish_now(article, request.user)
+                published += 1
+            except (workflow.PublishRefused, PermissionDenied) as refusal:
+                refused.append(f"“{article}”: {refusal}")
+        if published:
+            messages.success(request, f"Published {published} article(s).")
+        for message in refused:
+            messages.error(request, message)
+
+    @admin.action(description="Unpublish the selected articles", permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        count = 0
+        for article in queryset.filter(status=Status.PUBLISHED):
+            workflow.unpublish(article, request.user)
+            count += 1
+        messages.success(request, f"Unpublished {count} article(s).")
+
+    # Revisions -----------------------------------------------------------------------------
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<int:pk>/revisions/", view(self.revisions_view),
+                 name="articles_article_revisions"),
+            path("<int:pk>/revisions/compare/", view(self.compare_view),
+                 name="articles_article_compare"),
+            path("<int:pk>/revisions/<int:revision>/restore/", view(self.restore_view),
+                 name="articles_article_restore"),
+        ] + super().get_urls()  # fmt: skip
+
+    def _article_for(self, request, pk, *, change=False):
+        article = get_object_or_404(Article, pk=pk)
+        allowed = (
+            self.has_change_permission(request, article)
+            if change
+            else self.has_view_or_change_permission(request, article)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return article
+
+    def _context(self, request, article, title):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": title,
+            "can_restore": self.has_change_permission(request, article),
+        }
+
+    def revisions_view(self, request, pk):
+        article = self._article_for(request, pk)
+        context = self._context(request, article, f"Revisions of “{article}”")
+        context["revisions"] = article.revisions.select_related("saved_by")
+        return TemplateResponse(request, "admin/articles/article/revisions.html", context)
+
+    def compare_view(self, request, pk):
+        article = self._article_for(request, pk)
+        chosen = article.revisions.filter(pk__in=request.GET.getlist("revision")[:2])
+        chosen = sorted(chosen, key=lambda revision: (revision.saved_at, revision.pk))
+        if len(chosen) != 2:
+            messages.error(request, "Choose two revisions to compare.")
+            return HttpResponseRedirect(reverse("admin:articles_article_revisions", args=[pk]))
+        context = self._context(request, article, f"Changes to “{article}”")
+        context.update(old=chosen[0], new=chosen[1], rows=revisions.compare(*chosen))
+        return TemplateResponse(request, "admin/articles/article/revision_compare.html", context)
+
+    def restore_view(self, request, pk, revision):
+        article = self._article_for(request, pk, change=True)
+        revision = get_object_or_404(ArticleRevision, pk=revision, article=article)
+        if request.method != "POST":
+            raise PermissionDenied("Restore with the button on the revisions page.")
+        article.restore(revision, by=request.user)
+        messages.success(
+            request,
+            f"Restored the text saved at {timezone.localtime(revision.saved_at):%d %b %Y %H:%M}.",
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The newsroom's record of who published, scheduled, killed, corrected or changed roles."""
+
+    list_display = ["at", "actor", "action", "object_repr", "message"]
+    list_filter = ["action", "at"]
+    search_fields = ["object_repr", "message", "actor__username"]
+    list_select_related = ["actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+User = get_user_model()
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    """Django's user admin, with every change of role written to the audit log."""
+
+    def save_related(self, request, form, formsets, change):
+        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = set(form.instance.groups.values_list("name", flat=True))
+        if before != after:
+            workflow.record_role_change(
+                request.user, form.instance, sorted(after - before), sorted(before - after)
+            )

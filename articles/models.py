@@ -1,3 +1,4 @@
+import os
 import uuid
 from pathlib import PurePath
 
@@ -5,13 +6,17 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
+from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
 
-from . import text
+from . import images, text
 
 
 class Section(models.Model):
@@ -43,8 +48,50 @@ def photo_upload_to(instance, filename):
     return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
 
+class PrivateStorage(FileSystemStorage):
+    """Files outside MEDIA_ROOT that no URL serves: the photographers' untouched originals."""
+
+    @property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.NEWSROOM_PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL.")
+
+
+private_storage = PrivateStorage()
+
+
+def photo_original_upload_to(instance, filename):
+    suffix = PurePath(filename).suffix.lower()[:6]
+    return f"originals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
 class Photo(models.Model):
-    image = models.ImageField(upload_to=photo_upload_to, width_field="width", height_field="height")
+    image = models.ImageField(
+        upload_to=photo_upload_to,
+        width_field="width",
+        height_field="height",
+        help_text="JPEG, PNG, WebP or GIF. Location and camera data are removed from every "
+        "public copy; the original is kept privately.",
+    )
+    original = models.FileField(
+        storage=private_storage,
+        upload_to=photo_original_upload_to,
+        blank=True,
+        editable=False,
+        help_text="The file as uploaded, with its metadata. Never served.",
+    )
+    renditions = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Resized public copies made once at upload: width, height, format, name.",
+    )
     width = models.PositiveIntegerField(editable=False, default=0)
     height = models.PositiveIntegerField(editable=False, default=0)
     alt_text = models.CharField(
@@ -80,6 +127,50 @@ class Photo(models.Model):
     def __str__(self):
         return self.caption[:60] or self.alt_text[:60] or PurePath(self.image.name).name
 
+    def save(self, *args, **kwargs):
+        """A new image file is checked, stripped and resized here, once."""
+        image_name = self.image.name if self.image else None
+        if image_name and image_name != getattr(self, "_loaded_image", None):
+            images.ingest(self)
+        super().save(*args, **kwargs)
+        self._loaded_image = self.image.name
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        images.delete_files(self)
+        return result
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        photo = super().from_db(db, field_names, values, **kwargs)
+        loaded = photo.__dict__.get("image")
+        photo._loaded_image = getattr(loaded, "name", loaded)
+        return photo
+
+    def rendition_srcset(self, fmt):
+        return ", ".join(
+            f"{images.public_url(item['name'])} {item['width']}w"
+            for item in self.renditions
+            if item["format"] == fmt
+        )
+
+    @property
+    def srcset_webp(self):
+        return self.rendition_srcset("webp")
+
+    @property
+    def srcset_jpeg(self):
+        return self.rendition_srcset("jpeg")
+
+    @property
+    def fallback_url(self):
+        """A mid-sized JPEG for browsers that ignore srcset."""
+        jpegs = [item for item in self.renditions if item["format"] == "jpeg"]
+        fitting = [item for item in jpegs if item["width"] <= 960] or jpegs
+        if not fitting:
+            return self.image.url
+        return images.public_url(max(fitting, key=lambda item: item["width"])["name"])
+
 
 class Author(models.Model):
     name = models.CharField(max_length=150)
@@ -112,6 +203,7 @@ class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     REVIEW = "review", "In review"
     PUBLISHED = "published", "Published"
+    KILLED = "killed", "Killed"
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -127,6 +219,9 @@ class ArticleQuerySet(models.QuerySet):
     def published(self):
         return self.filter(self.published_q())
 
+    def killed(self):
+        return self.filter(status=Status.KILLED)
+
     def for_listing(self):
         """Everything a list of articles shows, in a constant number of queries."""
         return self.select_related("section", "lead__photo").prefetch_related(
@@ -135,6 +230,18 @@ class ArticleQuerySet(models.QuerySet):
 
     def for_page(self):
         return self.for_listing().prefetch_related("tags")
+
+    def related_to(self, article, limit=4):
+        """Articles sharing the most tags with `article`, newest first among equals;
+        the latest of its section when it has no tags. One query, whatever the limit."""
+        tag_ids = [tag.pk for tag in article.tags.all()]
+        if tag_ids:
+            related = self.filter(tags__in=tag_ids).annotate(shared_tags=models.Count("pk"))
+            order = ["-shared_tags", "-published_at", "-id"]
+        else:
+            related = self.filter(section_id=article.section_id)
+            order = ["-published_at", "-id"]
+        return related.exclude(pk=article.pk).select_related("section").order_by(*order)[:limit]
 
 
 class Article(models.Model):
@@ -186,6 +293,22 @@ class Article(models.Model):
         help_text="The identity of an imported article in its source feed or export.",
     )
     # Kept current by PostgreSQL on every write; the parser skips the body's HTML tags.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="created_articles",
+        editable=False,
+        help_text="The writer who started the article; writers edit only their own drafts.",
+    )
+    killed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    kill_note = models.TextField(
+        "editor's note",
+        blank=True,
+        editable=False,
+        help_text="Shown at the article's address after it is killed.",
+    )
     search_document = models.GeneratedField(
         expression=SearchVector("headline", weight="A", config="english")
         + SearchVector("standfirst", weight="B", config="english")
@@ -211,23 +334,78 @@ class Article(models.Model):
             ),
             GinIndex(fields=["search_document"], name="article_search_idx"),
         ]
+        permissions = [
+            ("publish_article", "Can publish, schedule, unpublish and kill articles"),
+        ]
 
     def __str__(self):
         return self.headline
 
     def save(self, *args, **kwargs):
+        """Clean the body, derive the figures, keep old URLs working, record a revision.
+
+        Set `saved_by` on the instance to name the person saving in the revision."""
         self.body = text.sanitize_html(self.body)
         self.word_count = text.count_words(self.body)
         self.reading_time = text.reading_minutes(
             self.word_count, settings.NEWSROOM_WORDS_PER_MINUTE
         )
+        saved_by = getattr(self, "saved_by", None)
+        if self._state.adding and self.created_by_id is None and saved_by is not None:
+            self.created_by = saved_by
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
             kwargs["update_fields"] = {*update_fields, "word_count", "reading_time"}
-        super().save(*args, **kwargs)
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            old_slug = getattr(self, "_loaded_slug", None)
+            if old_slug and old_slug != self.slug and self._loaded_status == Status.PUBLISHED:
+                self.redirect_from(reverse("articles:detail", args=[old_slug]))
+            if update_fields is None:
+                self.revisions.create(saved_by=saved_by, content=self.revision_content())
+        self._loaded_slug, self._loaded_status = self.slug, self.status
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        article = super().from_db(db, field_names, values, **kwargs)
+        article._loaded_slug = article.__dict__.get("slug")
+        article._loaded_status = article.__dict__.get("status")
+        return article
+
+    def redirect_from(self, old_path):
+        """Answer `old_path` with a 301 to this article, without chains of redirects."""
+        site = Site.objects.get_current()
+        new_path = self.get_absolute_url()
+        Redirect.objects.filter(site=site, old_path=new_path).delete()
+        Redirect.objects.filter(site=site, new_path=old_path).update(new_path=new_path)
+        Redirect.objects.update_or_create(
+            site=site, old_path=old_path, defaults={"new_path": new_path}
+        )
+
+    def revision_content(self):
+        """What a revision keeps: the text readers see and where it is filed."""
+        return {
+            "headline": self.headline,
+            "slug": self.slug,
+            "standfirst": self.standfirst,
+            "body": self.body,
+            "section": self.section_id,
+            "status": self.status,
+        }
+
+    def restore(self, revision, *, by=None):
+        """Bring back a revision's text; the status stays as it is now."""
+        content = revision.content
+        self.headline = content["headline"]
+        self.slug = content["slug"]
+        self.standfirst = content["standfirst"]
+        self.body = content["body"]
+        self.section_id = content["section"]
+        self.saved_by = by
+        self.save()
 
     @property
     def is_public(self):
@@ -245,6 +423,13 @@ class Article(models.Model):
         return bool(self.updated_at and self.published_at and self.updated_at > self.published_at)
 
     @property
+    def date_modified(self):
+        """The update time readers see: the last substantive update, else publication.
+
+        Feeds, sitemaps and structured data all report this same time."""
+        return self.updated_at if self.show_updated else self.published_at
+
+    @property
     def byline(self):
         """The authors in the order the editor gave them."""
         return [credit.author for credit in self.credits.all()]
@@ -255,6 +440,69 @@ class Article(models.Model):
             return self.lead
         except Caption.DoesNotExist:
             return None
+
+    @cached_property
+    def public_corrections(self):
+        """Corrections shown at the end of the article. A correction always sets
+        `updated_at`, so an article never updated costs no query."""
+        return list(self.corrections.all()) if self.updated_at else []
+
+    @property
+    def is_killed(self):
+        return self.status == Status.KILLED
+
+    def missing_for_publication(self):
+        """What an editor must add before this article can go public, in readers' order."""
+        missing = []
+        if not self.headline.strip():
+            missing.append("a headline")
+        if not self.standfirst.strip():
+            missing.append("a standfirst")
+        if not self.pk or not self.credits.exists():
+            missing.append("an author")
+        lead = self.lead_photo if self.pk else None
+        if lead is None:
+            missing.append("a lead photo with its credit and alt text")
+        else:
+            if not lead.photo.credit.strip():
+                missing.append("the lead photo's credit")
+            if not lead.photo.alt_text.strip():
+                missing.append("the lead photo's alt text")
+        return missing
+
+    def submit_for_review(self):
+        self.status = Status.REVIEW
+        self.save()
+
+    def schedule(self, at):
+        """Publish at a future time: `published()` shows it from then on, no job needed."""
+        if at <= timezone.now():
+            raise ValueError("A scheduled time must be in the future.")
+        self.publish(at=at)
+
+    @transaction.atomic
+    def unpublish(self):
+        """Take the article off every public surface; a pending schedule is cancelled."""
+        self.status = Status.DRAFT
+        if self.published_at and self.published_at > timezone.now():
+            self.published_at = None
+        self.save()
+
+    @transaction.atomic
+    def kill(self, note):
+        """Withdraw the article for good: its address answers 410 with the editor's note."""
+        self.status = Status.KILLED
+        self.kill_note = note
+        self.killed_at = timezone.now()
+        self.save()
+
+    @transaction.atomic
+    def add_correction(self, text, *, by=None, at=None):
+        """A dated public correction, which is also a substantive update."""
+        at = at or timezone.now()
+        correction = self.corrections.create(text=text, published_at=at, created_by=by)
+        self.mark_updated(at=at)
+        return correction
 
     @transaction.atomic
     def publish(self, at=None, *, substantive_update=False):
@@ -358,3 +606,56 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class CorrectionQuerySet(models.QuerySet):
+    def published(self):
+        """Corrections readers can see: those on public articles."""
+        return self.filter(ArticleQuerySet.published_q(prefix="article__"))
+
+
+class Correction(models.Model):
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    text = models.TextField(
+        help_text="What was wrong and what is right now, e.g. “An earlier version of this "
+        "article misspelled the minister's name.”"
+    )
+    published_at = models.DateTimeField("dated", default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["published_at", "id"]
+
+    def __str__(self):
+        return f"Correction to {self.article}"
+
+
+class ArticleRevision(models.Model):
+    """The text of an article as one save left it."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="revisions")
+    saved_at = models.DateTimeField(default=timezone.now, db_index=True)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    content = models.JSONField()
+
+    class Meta:
+        ordering = ["-saved_at", "-id"]
+        get_latest_by = ["saved_at", "id"]
+
+    def __str__(self):
+        return f"{self.article} at {self.saved_at:%Y-%m-%d %H:%M}"

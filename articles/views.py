@@ -1,20 +1,44 @@
 from django.conf import settings
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
 from feed.models import FeedEntry
 from newsroom.pagination import seek, seek_request
 
-from .models import Article, Author, Section
+from . import previews
+from .models import Article, Author, Correction, Section
 
 SIDEBAR_ENTRIES = 10
 
 
 def detail(request, slug):
-    article = get_object_or_404(Article.objects.published().for_page(), slug=slug)
+    article = Article.objects.published().for_page().filter(slug=slug).first()
+    if article is None:
+        killed = get_object_or_404(Article.objects.killed(), slug=slug)
+        return render(request, "articles/killed.html", {"withdrawn": killed}, status=410)
     latest = seek(FeedEntry.objects.stream(), size=SIDEBAR_ENTRIES)
     return render(request, "articles/detail.html", {"article": article, "latest": latest})
+
+
+@never_cache
+def preview(request, token):
+    """A draft as readers would see it, for whoever holds an unexpired signed link."""
+    article = get_object_or_404(Article.objects.for_page(), pk=previews.article_id_from(token))
+    latest = seek(FeedEntry.objects.stream(), size=SIDEBAR_ENTRIES)
+    response = render(
+        request, "articles/preview.html", {"article": article, "latest": latest, "preview": True}
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def corrections(request):
+    items = (
+        Correction.objects.published().select_related("article").order_by("-published_at", "-id")
+    )
+    return render(request, "articles/corrections.html", {"corrections": items[:200]})
 
 
 def _listing(request, template, context, articles):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,7 +50,36 @@ def env_list(name, default=""):
 DEBUG = env_bool("DJANGO_DEBUG", True)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY", "django-insecure-development-only-key" if DEBUG else None)
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
+if not DEBUG and not ALLOWED_HOSTS:
+    raise ImproperlyConfigured("Set DJANGO_ALLOWED_HOSTS to the site's host names.")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
+
+# HTTPS. Production defaults are strict; a developer's machine serves plain HTTP.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
+# Probes from the load balancer arrive over plain HTTP inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$", r"^readyz/$"]
+if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
+    # Only when the proxy in front sets this header itself and strips it from clients.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# Django's own Content-Security-Policy: no inline script or style unless it carries the
+# per-response nonce (`{{ csp_nonce }}` in templates).
+MEDIA_ORIGIN = env_str("NEWSROOM_MEDIA_ORIGIN", "")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,10 +87,16 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    "django.contrib.sites",
+    "django.contrib.redirects",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "django.contrib.sitemaps",
+    "django.contrib.syndication",
     "taggit",
+    "axes",
+    "django_prose_editor",
     "articles",
     "feed",
 ]
@@ -68,13 +104,24 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag comparison and 304s, for cached and fresh pages alike.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Answers anonymous readers from the page cache before anything below runs.
+    "newsroom.middleware.PageCacheMiddleware",
+    "newsroom.middleware.DatabaseOutageMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it only sees real 404s: old URLs recorded by imports (e.g. WordPress).
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # Turns a throttled admin login into a lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
+SITE_ID = 1
 
 ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
@@ -89,6 +136,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
                 "newsroom.context_processors.site",
             ],
         },
@@ -107,9 +155,43 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
     )
 }
-if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
-    raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # Anonymous readers' queries go to the replica; editors and all writes to the primary.
+    DATABASES["replica"] = dj_database_url.config(
+        "DATABASE_REPLICA_URL",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+# Pages purged this recently are rendered from the primary, which the replica may trail.
+NEWSROOM_REPLICA_LAG_SECONDS = env_int("NEWSROOM_REPLICA_LAG_SECONDS", 10)
+for database in DATABASES.values():
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
+    # An outage must fail fast (and show the 503 page), not hang a worker.
+    database.setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Older hashes still verify and are upgraded to Argon2 at the next login.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    # Refuses logins while a username and address pair is locked out (django-axes).
+    "newsroom.throttling.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("NEWSROOM_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "newsroom.throttling.client_ip"
+# How many proxies in front append to X-Forwarded-For; 0 trusts only the socket's address.
+NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -124,7 +206,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("NEWSROOM_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("NEWSROOM_MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -143,11 +225,54 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 TAGGIT_CASE_INSENSITIVE = True
 
+# Caching: Redis shared by every app server when REDIS_URL is set, else this process's memory.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("NEWSROOM_CACHE_PREFIX", "newsroom"),
+        # A dead Redis must cost milliseconds, not a hung worker.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "KEY_PREFIX": env_str("NEWSROOM_CACHE_PREFIX", "newsroom"),
+    }
+}
+# Full pages for anonymous readers: fresh for this long unless purged first (0 turns it off).
+NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
+# Kept this much longer to answer readers while the database is down.
+NEWSROOM_PAGE_STALE_SECONDS = env_int("NEWSROOM_PAGE_STALE_SECONDS", 86_400)
+# What a CDN or browser in front may do with public pages.
+NEWSROOM_HTTP_MAX_AGE = env_int("NEWSROOM_HTTP_MAX_AGE", 30)
+NEWSROOM_HTTP_S_MAXAGE = env_int("NEWSROOM_HTTP_S_MAXAGE", 60)
+NEWSROOM_HTTP_STALE_WHILE_REVALIDATE = env_int("NEWSROOM_HTTP_STALE_WHILE_REVALIDATE", 30)
+NEWSROOM_HTTP_STALE_IF_ERROR = env_int("NEWSROOM_HTTP_STALE_IF_ERROR", 86_400)
+# Seconds a reader is asked to wait when the database is unreachable.
+NEWSROOM_RETRY_AFTER = env_int("NEWSROOM_RETRY_AFTER", 30)
+
 # The outlet itself.
 NEWSROOM_NAME = env_str("NEWSROOM_NAME", "The Newsroom")
 NEWSROOM_FEED_BATCH = env_int("NEWSROOM_FEED_BATCH", 20)
+# How Google News and the structured data name the outlet and its language (ISO 639).
+NEWSROOM_PUBLICATION_NAME = env_str("NEWSROOM_PUBLICATION_NAME", NEWSROOM_NAME)
+NEWSROOM_PUBLICATION_LANGUAGE = env_str(
+    "NEWSROOM_PUBLICATION_LANGUAGE", LANGUAGE_CODE.split("-")[0]
+)
 # Readers take in about 180 words a minute on screens, slower than on paper.
 NEWSROOM_WORDS_PER_MINUTE = env_int("NEWSROOM_WORDS_PER_MINUTE", 180)
+
+# Photos: originals are kept outside MEDIA_ROOT, where no URL reaches them. Uploads are
+# measured in bytes and pixels before they are decoded.
+NEWSROOM_PRIVATE_MEDIA_ROOT = Path(
+    env_str("NEWSROOM_PRIVATE_MEDIA_ROOT", str(BASE_DIR / "private-media"))
+)
+NEWSROOM_PHOTO_MAX_BYTES = env_int("NEWSROOM_PHOTO_MAX_BYTES", 25 * 1024 * 1024)
+NEWSROOM_PHOTO_MAX_PIXELS = env_int("NEWSROOM_PHOTO_MAX_PIXELS", 40_000_000)
+# How long a signed draft preview link works, in seconds.
+NEWSROOM_PREVIEW_MAX_AGE = env_int("NEWSROOM_PREVIEW_MAX_AGE", 3 * 24 * 3600)
 
 LOGGING = {
     "version": 1,

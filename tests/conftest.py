@@ -12,12 +12,37 @@ from PIL import Image
 from articles.models import Article, ArticleAuthor, Author, Caption, Photo, Section, Status
 from feed.models import FeedEntry
 
+# Writer and Editor personas with real group roles.
+pytest_plugins = ["tests.staff"]
+
 _sequence = itertools.count(1)
+
+
+@pytest.fixture(autouse=True)
+def empty_cache(settings):
+    """Every test starts with an empty cache and no remembered cache outage. The page
+    cache is off so tests can inspect each response's context; `page_cache` turns it on."""
+    from django.core.cache import cache
+
+    from newsroom import cache as page_cache
+
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
+    cache.clear()
+    page_cache.outage.until = 0.0
+    page_cache._pending_purges.clear()
+
+
+@pytest.fixture
+def page_cache(settings):
+    """The full-page cache as production runs it."""
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 300
+    return settings
 
 
 @pytest.fixture(autouse=True)
 def media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.NEWSROOM_PRIVATE_MEDIA_ROOT = tmp_path / "private-media"
     return settings.MEDIA_ROOT
 
 

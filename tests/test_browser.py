@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -13,11 +14,11 @@ def test_show_more_appends_the_next_twenty_entries_in_place(live_server, page, m
     url_before = page.url
 
     page.get_by_role("link", name="Show More").click()
-    page.wait_for_function("document.querySelectorAll('#feed-entries > li').length === 40")
+    expect(entries).to_have_count(40)
     assert page.url == url_before  # appended in place, not a new page
     headlines = entries.locator("h3").all_inner_texts()
     assert len(set(headlines)) == 40
 
     page.get_by_role("link", name="Show More").click()
-    page.wait_for_function("document.querySelectorAll('#feed-entries > li').length === 45")
+    expect(entries).to_have_count(45)
     assert page.get_by_role("link", name="Show More").count() == 0

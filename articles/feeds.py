@@ -1,0 +1,311 @@
+"""RSS 2.0 and Atom feeds: the News Feed, and the articles of a section, a tag or an author.
+
+Built on django.contrib.syndication. Each item carries every author, published and updated
+times, a stable guid that survives slug changes, and the lead photo with its credit.
+"""
+
+import mimetypes
+import uuid
+
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.contrib.syndication.views import Feed, add_domain
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
+from taggit.models import Tag
+
+from feed.models import FeedEntry
+
+from . import crops
+from .models import Article, ArticleAuthor, Author, Section
+
+FEED_LENGTH = 50
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+MEDIA_RSS = "http://search.yahoo.com/mrss/"
+
+
+def item_guid(kind, pk):
+    """A guid that never changes with the headline, slug or host name."""
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, f"newsroom:{settings.NEWSROOM_PUBLICATION_NAME}")
+    return uuid.uuid5(namespace, f"{kind}:{pk}").urn
+
+
+def _photo_details(lead):
+    """What a feed says about a lead photo; URLs are site-relative until get_feed."""
+    photo = lead.photo
+    try:
+        length = photo.image.size
+    except OSError:  # a missing file must not break the feed
+        return None
+    width, height = crops.crop_size(photo, "16x9")
+    return {
+        "url": photo.image.url,
+        "length": str(length),
+        "type": mimetypes.guess_type(photo.image.name)[0] or "image/jpeg",
+        "crop_url": crops.crop_url(photo, "16x9"),
+        "crop_width": str(width),
+        "crop_height": str(height),
+        "caption": lead.text,
+        "credit": lead.credit,
+    }
+
+
+class _MediaMixin:
+    """Writes every author and the lead photo as Media RSS, in either format."""
+
+    def add_photo(self, handler, item):
+        photo = item.get("photo")
+        if not photo:
+            return
+        handler.startElement(
+            "media:content",
+            {
+                "url": photo["crop_url"],
+                "medium": "image",
+                "type": "image/jpeg",
+                "width": photo["crop_width"],
+                "height": photo["crop_height"],
+            },
+        )
+        if photo["caption"]:
+            handler.addQuickElement("media:description", photo["caption"], {"type": "plain"})
+        if photo["credit"]:
+            handler.addQuickElement("media:credit", photo["credit"], {"role": "photographer"})
+        handler.endElement("media:content")
+
+
+class NewsroomRssFeed(_MediaMixin, Rss201rev2Feed):
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE, "xmlns:media": MEDIA_RSS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, _link in item["authors"]:
+            handler.addQuickElement("dc:creator", name)
+        # RSS has no per-item update time of its own; Atom's element is the common answer.
+        if item["updateddate"] is not None:
+            handler.addQuickElement("atom:updated", rfc3339_date(item["updateddate"]))
+        self.add_photo(handler, item)
+
+
+class NewsroomAtomFeed(_MediaMixin, Atom1Feed):
+    def root_attributes(self):
+        return {**super().root_attributes(), "xmlns:media": MEDIA_RSS}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for name, link in item["authors"]:
+            handler.startElement("author", {})
+            handler.addQuickElement("name", name)
+            if link:
+                handler.addQuickElement("uri", link)
+            handler.endElement("author")
+        if item.get("content"):
+            handler.addQuickElement("content", item["content"], {"type": "html"})
+        self.add_photo(handler, item)
+
+
+class NewsroomFeed(Feed):
+    """Shared item fields; subclasses say which items."""
+
+    feed_type = NewsroomRssFeed
+    item_guid_is_permalink = False
+
+    @property
+    def language(self):
+        return settings.LANGUAGE_CODE
+
+    def feed_copyright(self):
+        return f"© {settings.NEWSROOM_PUBLICATION_NAME}"
+
+    def get_feed(self, obj, request):
+        """Make the site-relative URLs that Django leaves alone absolute."""
+        feed = super().get_feed(obj, request)
+        domain = get_current_site(request).domain
+        secure = request.is_secure()
+
+        def absolute(url):
+            return add_domain(domain, url, secure) if url else url
+
+        for item in feed.items:
+            item["authors"] = [(name, absolute(link)) for name, link in item["authors"]]
+            photo = item.get("photo")
+            if photo:
+                photo["url"] = absolute(photo["url"])
+                photo["crop_url"] = absolute(photo["crop_url"])
+                item["enclosures"] = [Enclosure(photo["url"], photo["length"], photo["type"])]
+        return feed
+
+    # Articles
+
+    def article_items(self, articles):
+        return articles.for_page()[:FEED_LENGTH]
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_description(self, item):
+        return item.standfirst or item.headline
+
+    def item_guid(self, item):
+        return item_guid("article", item.pk)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.date_modified
+
+    def item_categories(self, item):
+        return [item.section.name, *(tag.name for tag in item.tags.all())]
+
+    def item_extra_kwargs(self, item):
+        lead = item.lead_photo
+        return {
+            "authors": [(author.name, author.get_absolute_url()) for author in item.byline],
+            "content": item.body,
+            "photo": _photo_details(lead) if lead else None,
+        }
+
+
+class _AtomMixin:
+    feed_type = NewsroomAtomFeed
+
+    def subtitle(self, obj):
+        return self.description(obj)
+
+
+class NewsFeedRss(NewsroomFeed):
+    """The News Feed: short updates and the articles of sections that feed it."""
+
+    def title(self):
+        return f"{settings.NEWSROOM_PUBLICATION_NAME}: News Feed"
+
+    def description(self, obj=None):
+        return f"The latest news from {settings.NEWSROOM_PUBLICATION_NAME}, newest first."
+
+    def link(self):
+        return reverse("feed:index")
+
+    def items(self):
+        return (
+            FeedEntry.objects.published()
+            .select_related("article__section", "article__lead__photo")
+            .prefetch_related(
+                Prefetch("article__credits", ArticleAuthor.objects.select_related("author")),
+                "article__tags",
+            )
+            .order_by("-published_at", "-id")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_link(self, item):
+        return item.link
+
+    def item_description(self, item):
+        return item.text or item.title
+
+    def item_guid(self, item):
+        if item.article_id:
+            return super().item_guid(item.article)
+        return item_guid("feed-entry", item.pk)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at if item.show_updated else item.published_at
+
+    def item_categories(self, item):
+        categories = [item.label] if item.label else []
+        if item.article_id:
+            categories += super().item_categories(item.article)
+        return categories
+
+    def item_extra_kwargs(self, item):
+        if item.article_id:
+            return super().item_extra_kwargs(item.article)
+        # Short updates are written by the desk, not a named reporter.
+        return {
+            "authors": [(settings.NEWSROOM_PUBLICATION_NAME, reverse("feed:index"))],
+            "content": None,
+            "photo": None,
+        }
+
+
+class NewsFeedAtom(_AtomMixin, NewsFeedRss):
+    pass
+
+
+class SectionFeedRss(NewsroomFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, section):
+        return f"{settings.NEWSROOM_PUBLICATION_NAME}: {section.name}"
+
+    def description(self, section):
+        return section.description or f"The latest {section.name} articles."
+
+    def link(self, section):
+        return section.get_absolute_url()
+
+    def items(self, section):
+        return self.article_items(Article.objects.published().filter(section=section))
+
+
+class SectionFeedAtom(_AtomMixin, SectionFeedRss):
+    pass
+
+
+class TagFeedRss(NewsroomFeed):
+    def get_object(self, request, slug):
+        tag = get_object_or_404(Tag, slug=slug)
+        if not Article.objects.published().filter(tags=tag).exists():
+            raise Http404("No published article has this tag.")  # a draft's tags stay private
+        return tag
+
+    def title(self, tag):
+        return f"{settings.NEWSROOM_PUBLICATION_NAME}: {tag.name}"
+
+    def description(self, tag):
+        return f"Articles about {tag.name}."
+
+    def link(self, tag):
+        return reverse("articles:tag", args=[tag.slug])
+
+    def items(self, tag):
+        return self.article_items(Article.objects.published().filter(tags=tag))
+
+
+class TagFeedAtom(_AtomMixin, TagFeedRss):
+    pass
+
+
+class AuthorFeedRss(NewsroomFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def title(self, author):
+        return f"{settings.NEWSROOM_PUBLICATION_NAME}: {author.name}"
+
+    def description(self, author):
+        return f"Articles by {author.name}."
+
+    def link(self, author):
+        return author.get_absolute_url()
+
+    def items(self, author):
+        return self.article_items(Article.objects.published().filter(credits__author=author))
+
+
+class AuthorFeedAtom(_AtomMixin, AuthorFeedRss):
+    pass

@@ -1,0 +1,147 @@
+"""schema.org JSON-LD for articles and the News Feed, and its safe embedding in HTML.
+
+Builders take `absolute`, a function from a site path to a full URL, so they need no
+request and tests can call them directly.
+"""
+
+import json
+from urllib.parse import urljoin
+
+from django.conf import settings
+from django.contrib.sites.shortcuts import get_current_site
+from django.core.serializers.json import DjangoJSONEncoder
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from . import crops
+
+# Inside <script>, "</script>" or "<!--" in a headline would end the block early.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+LOGO = ("img/logo.png", 600, 60)
+# Google shows at most this many characters of a headline.
+HEADLINE_LIMIT = 110
+
+
+def absolute_url_builder(request):
+    """A function from a site path (or a full URL) to a full URL on the canonical host,
+    the one feeds and sitemaps use too."""
+    root = f"{request.scheme}://{get_current_site(request).domain}/"
+    return lambda location: urljoin(root, str(location))
+
+
+def json_ld_script(data):
+    encoded = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(encoded))
+
+
+def _time(value):
+    # Whole seconds, as on the page: HTML allows at most three decimals there.
+    return timezone.localtime(value).replace(microsecond=0).isoformat() if value else None
+
+
+def publisher(absolute):
+    path, width, height = LOGO
+    return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.NEWSROOM_PUBLICATION_NAME,
+        "url": absolute("/"),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute(static(path)),
+            "width": width,
+            "height": height,
+        },
+    }
+
+
+def lead_images(lead, absolute):
+    """The lead photo in the three ratios search engines ask for, each with its credit."""
+    photo = lead.photo
+    images = []
+    for ratio in crops.RATIOS:
+        width, height = crops.crop_size(photo, ratio)
+        image = {
+            "@type": "ImageObject",
+            "url": absolute(crops.crop_url(photo, ratio)),
+            "contentUrl": absolute(crops.crop_url(photo, ratio)),
+            "width": width,
+            "height": height,
+        }
+        if lead.text:
+            image["caption"] = lead.text
+        if lead.credit:
+            image["creditText"] = lead.credit
+        images.append(image)
+    return images
+
+
+def news_article(article, absolute):
+    url = absolute(article.get_absolute_url())
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "@id": url,
+        "url": url,
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "headline": article.headline[:HEADLINE_LIMIT],
+        "datePublished": _time(article.published_at),
+        "dateModified": _time(article.date_modified),
+        "inLanguage": settings.LANGUAGE_CODE,
+        "articleSection": article.section.name,
+        "wordCount": article.word_count,
+        "author": [
+            {"@type": "Person", "name": author.name, "url": absolute(author.get_absolute_url())}
+            for author in article.byline
+        ],
+        "publisher": publisher(absolute),
+    }
+    if article.standfirst:
+        data["description"] = article.standfirst
+    keywords = [tag.name for tag in article.tags.all()]
+    if keywords:
+        data["keywords"] = keywords
+    lead = article.lead_photo
+    if lead:
+        data["image"] = lead_images(lead, absolute)
+    return data
+
+
+def news_feed(entries, absolute):
+    """The News Feed page: the site with its search box, and the entries as a list."""
+    home = absolute(reverse("feed:index"))
+    return [
+        {
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "@id": f"{home}#website",
+            "url": home,
+            "name": settings.NEWSROOM_PUBLICATION_NAME,
+            "publisher": publisher(absolute),
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": {
+                    "@type": "EntryPoint",
+                    "urlTemplate": absolute(reverse("search")) + "?q={search_term_string}",
+                },
+                "query-input": "required name=search_term_string",
+            },
+        },
+        {
+            "@context": "https://schema.org",
+            "@type": "ItemList",
+            "name": "News Feed",
+            "url": home,
+            "itemListElement": [
+                {
+                    "@type": "ListItem",
+                    "position": position,
+                    "url": absolute(entry.link),
+                    "name": entry.title,
+                }
+                for position, entry in enumerate(entries, start=1)
+            ],
+        },
+    ]

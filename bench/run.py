@@ -1,0 +1,353 @@
+"""The newsroom benchmark: `make bench` (or `python -m bench.run --help`).
+
+Seeds a separate PostgreSQL database, starts gunicorn with production settings on
+127.0.0.1, drives it with wrk and reports requests per second, p50 and p99 for each page,
+cached and uncached, each also as a share of the floor: a bare Django view answering the
+same bytes from memory under the same server. Ends with a mixed load at 64 connections
+that must give no errors. Results go to bench-results/ as JSON.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench-results"
+PAGES = ["feed_first", "feed_deep", "article", "search"]
+SECRET_KEY = "bench-only-not-a-secret-" + "x" * 40
+
+
+def log(message):
+    print(message, flush=True)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=int(os.environ.get("ARTICLES", 10_000)))
+    parser.add_argument("--entries", type=int, default=int(os.environ.get("ENTRIES", 50_000)))
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/newsroom_bench"
+        ),
+    )
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
+    )
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8106)))
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--duration", type=int, default=15, help="Seconds per page run.")
+    parser.add_argument("--connections", type=int, default=16, help="Per page run.")
+    parser.add_argument("--mix-duration", type=int, default=60)
+    parser.add_argument("--mix-connections", type=int, default=64)
+    parser.add_argument("--reseed", action="store_true", help="Drop and seed the database again.")
+    return parser.parse_args()
+
+
+def env_for(args, **extra):
+    env = {
+        **os.environ,
+        "DATABASE_URL": args.database_url,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # HTTPS is terminated by the proxy in production; wrk sends what the proxy would.
+        "DJANGO_BEHIND_TLS_PROXY": "1",
+        "NEWSROOM_STATIC_ROOT": str(RESULTS / "static"),
+        "NEWSROOM_MEDIA_ROOT": str(RESULTS / "media"),
+        "DJANGO_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    env.update({key: str(value) for key, value in extra.items()})
+    return env
+
+
+def manage(args, *command, capture=False, **extra):
+    return subprocess.run(
+        [sys.executable, "manage.py", *command],
+        cwd=ROOT,
+        env=env_for(args, **extra),
+        check=True,
+        text=True,
+        capture_output=capture,
+    )
+
+
+def database_rows(url):
+    try:
+        with psycopg.connect(url, connect_timeout=3) as conn:
+            articles = conn.execute("SELECT count(*) FROM articles_article").fetchone()[0]
+            entries = conn.execute("SELECT count(*) FROM feed_feedentry").fetchone()[0]
+            return articles, entries
+    except psycopg.Error:
+        return None
+
+
+def prepare_database(args):
+    name = args.database_url.rsplit("/", 1)[1]
+    admin_url = args.database_url.rsplit("/", 1)[0] + "/postgres"
+    rows = database_rows(args.database_url)
+    # seed_bulk makes one News Feed entry per published article in a feed section, plus
+    # the standalone ones asked for; a database with at least the articles asked is kept.
+    wanted_ok = rows and rows[0] == args.articles and rows[1] >= args.entries
+    if wanted_ok and not args.reseed:
+        log(f"Reusing {name}: {rows[0]} articles, {rows[1]} feed entries.")
+        return
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    log(f"Seeding {name} with {args.articles} articles and {args.entries} feed entries…")
+    manage(args, "migrate", "--no-input", "-v0")
+    started = time.perf_counter()
+    manage(args, "seed_bulk", str(args.articles), "--entries", str(args.entries), "--seed", "6")
+    log(f"Seeded in {time.perf_counter() - started:.0f} s.")
+    with psycopg.connect(args.database_url, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")
+
+
+def targets(args):
+    result = subprocess.run(
+        [sys.executable, "-m", "bench.targets"],
+        cwd=ROOT,
+        env=env_for(args, DJANGO_SETTINGS_MODULE="newsroom.settings"),
+        check=True,
+        text=True,
+        capture_output=True,
+    )
+    return json.loads(result.stdout)
+
+
+def http_get(url):
+    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+class Server:
+    """gunicorn with the production configuration from deploy/, on 127.0.0.1."""
+
+    def __init__(self, args, cached, label):
+        self.args, self.label = args, label
+        self.base = f"http://127.0.0.1:{args.port}"
+        prefix = f"bench-{label}-{int(time.time())}"
+        self.env = env_for(
+            args,
+            REDIS_URL=args.redis_url,
+            NEWSROOM_CACHE_PREFIX=prefix,
+            NEWSROOM_PAGE_CACHE_SECONDS=600 if cached else 0,
+            BENCH_FLOOR_FILE=RESULTS / "floor.html",
+            WEB_CONCURRENCY=args.workers,
+        )
+        self.process = None
+
+    def __enter__(self):
+        self.log = open(RESULTS / f"gunicorn-{self.label}.log", "wb")
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "bench.wsgi:application",
+                "--config",
+                str(ROOT / "deploy" / "gunicorn.conf.py"),
+                "--bind",
+                f"127.0.0.1:{self.args.port}",
+                "--workers",
+                str(self.args.workers),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited; see {self.log.name}")
+            try:
+                if http_get(self.base + "/healthz/")[0] == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.2)
+        raise SystemExit("gunicorn did not start in 60 s")
+
+    def __exit__(self, *exc):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+        self.log.close()
+
+
+LATENCY = re.compile(r"^\s*(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
+UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def wrk(url, *, connections, duration, paths=None):
+    command = [
+        "wrk",
+        f"--threads={min(4, connections)}",
+        f"--connections={connections}",
+        f"--duration={duration}s",
+        "--timeout=10s",
+        "--latency",
+        "--header=X-Forwarded-Proto: https",
+    ]
+    env = dict(os.environ)
+    if paths:
+        path_file = RESULTS / "paths.txt"
+        path_file.write_text("\n".join(paths) + "\n")
+        env["BENCH_PATHS"] = str(path_file)
+        command.append(f"--script={ROOT / 'bench' / 'rotate.lua'}")
+    output = subprocess.run(
+        [*command, url], check=True, text=True, capture_output=True, env=env
+    ).stdout
+    latencies = {pct: float(value) * UNITS[unit] for pct, value, unit in LATENCY.findall(output)}
+    requests = int(re.search(r"(\d+) requests in", output).group(1))
+    errors = 0
+    if socket := re.search(
+        r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output
+    ):
+        errors += sum(int(n) for n in socket.groups())
+    if non_2xx := re.search(r"Non-2xx or 3xx responses: (\d+)", output):
+        errors += int(non_2xx.group(1))
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50_ms": latencies.get("50"),
+        "p99_ms": latencies.get("99"),
+        "requests": requests,
+        "errors": errors,
+    }
+
+
+def run_pages(args, server, plan, cached):
+    results = {}
+    page_urls = {
+        "floor": ["/__floor__/"],
+        "feed_first": [plan["urls"]["feed_first"]],
+        "feed_deep": [plan["urls"]["feed_deep"]],
+        "article": plan["article_urls"],
+        "search": [plan["urls"]["search"]],
+    }
+    for name, paths in page_urls.items():
+        if name == "search" and plan["statuses"].get("search") != 200:
+            log(f"  search: skipped, /search/ answered {plan['statuses'].get('search')}")
+            results[name] = {"skipped": f"/search/ answered {plan['statuses'].get('search')}"}
+            continue
+        if cached:  # fill the cache once, as the first readers would
+            for path in paths:
+                http_get(server.base + path)
+        measured = wrk(
+            server.base + paths[0],
+            connections=args.connections,
+            duration=args.duration,
+            paths=paths if len(paths) > 1 else None,
+        )
+        results[name] = measured
+        log(
+            f"  {name:<11} {measured['rps']:>9.0f} rps  p50 {measured['p50_ms']:>7.2f} ms  "
+            f"p99 {measured['p99_ms']:>7.2f} ms  errors {measured['errors']}"
+        )
+    floor = results["floor"]["rps"]
+    for result in results.values():
+        if "rps" in result:
+            result["share_of_floor"] = round(result["rps"] / floor, 3)
+            result["p50_vs_floor"] = round(result["p50_ms"] / results["floor"]["p50_ms"], 2)
+            result["p99_vs_floor"] = round(result["p99_ms"] / results["floor"]["p99_ms"], 2)
+    return results
+
+
+def main():
+    args = parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is not installed: apt-get install wrk (make bench does this).")
+    RESULTS.mkdir(exist_ok=True)
+    prepare_database(args)
+    manage(args, "collectstatic", "--no-input", "-v0")
+    plan = targets(args)
+    log(f"Data: {plan['counts']}")
+    log(f"Queries per page (uncached): {plan['queries_per_page']}")
+
+    report = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "settings": {
+            "articles": args.articles,
+            "entries": args.entries,
+            "workers": args.workers,
+            "connections": args.connections,
+            "duration_s": args.duration,
+        },
+        "data": plan["counts"],
+        "urls": plan["urls"],
+        "queries_per_page": plan["queries_per_page"],
+        "article_query_counts_seen": plan["article_query_counts_seen"],
+    }
+    for label, cached in (("uncached", False), ("cached", True)):
+        with Server(args, cached, label) as server:
+            status, body = http_get(server.base + plan["urls"]["feed_first"])
+            if status != 200:
+                raise SystemExit(f"The feed answered {status}; see {server.log.name}")
+            (RESULTS / "floor.html").write_bytes(body)
+            log(f"\n{label.capitalize()} ({len(body)} bytes per feed page):")
+            report[label] = run_pages(args, server, plan, cached)
+            if cached:
+                mix = [
+                    plan["urls"]["feed_first"],
+                    plan["urls"]["feed_deep"],
+                    plan["urls"]["section"],
+                    *plan["article_urls"][:100],
+                ]
+                if plan["statuses"].get("search") == 200:
+                    mix.append(plan["urls"]["search"])
+                log(f"\nMix: {args.mix_connections} connections for {args.mix_duration} s…")
+                report["mix"] = wrk(
+                    server.base + mix[0],
+                    connections=args.mix_connections,
+                    duration=args.mix_duration,
+                    paths=mix,
+                )
+                log(
+                    f"  mix {report['mix']['rps']:.0f} rps, p99 {report['mix']['p99_ms']:.1f} ms, "
+                    f"{report['mix']['requests']} requests, {report['mix']['errors']} errors"
+                )
+
+    uncached, cached = report["uncached"], report["cached"]
+    report["targets"] = {
+        "article_uncached_share_at_least_0.20": uncached["article"]["share_of_floor"],
+        "feed_uncached_share_at_least_0.15": uncached["feed_first"]["share_of_floor"],
+        "deep_vs_first_at_least_0.9": round(
+            uncached["feed_deep"]["rps"] / uncached["feed_first"]["rps"], 3
+        ),
+        "cached_shares_at_least_0.80": {
+            name: result["share_of_floor"]
+            for name, result in cached.items()
+            if "share_of_floor" in result and name != "floor"
+        },
+        "mix_errors_zero": report["mix"]["errors"],
+    }
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    out = RESULTS / f"bench-{args.articles}-{stamp}.json"
+    out.write_text(json.dumps(report, indent=2))
+    (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
+    log(f"\nTargets: {json.dumps(report['targets'], indent=2)}")
+    log(f"Results written to {out.relative_to(ROOT)}")
+    if report["mix"]["errors"]:
+        raise SystemExit("The mixed load had errors.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,258 @@
+"""Full-page cache for anonymous readers, purged by tags.
+
+Every cached page records the version of each tag it depends on: the article it shows,
+its section, the News Feed, or plain "content" for RSS, sitemaps and other listings.
+Purging a tag writes a new version into the shared cache, so every app server stops
+answering with pages rendered before the purge at once, whatever process rendered them.
+Versions are read before the page is rendered: a page that raced an editor's save carries
+the old version and is never served.
+
+The cache is an optimisation. When it is unreachable (Redis down) every call here logs
+once, answers "nothing cached", and the site keeps serving fresh pages.
+"""
+
+import hashlib
+import logging
+import secrets
+import time
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.urls import Resolver404, resolve
+
+logger = logging.getLogger("newsroom.cache")
+
+# Tags. SITE is on every page (the section navigation); CONTENT is on every page with no
+# narrower tags below (feeds, sitemaps, search), and every content change purges it.
+SITE = "site"
+CONTENT = "content"
+FEED = "feed"
+
+
+def article_tag(slug):
+    return f"article:{slug}"
+
+
+def section_tag(slug):
+    return f"section:{slug}"
+
+
+def tag_tag(slug):
+    return f"tag:{slug}"
+
+
+def author_tag(slug):
+    return f"author:{slug}"
+
+
+# What each public page shows, from its URL alone: no database query decides a hit.
+# Article pages carry the latest News Feed entries and related stories beside the story,
+# so any content change reaches them; section, tag and author pages list only their own.
+ROUTE_TAGS = {
+    "feed:index": lambda kwargs: [FEED],
+    "feed:more": lambda kwargs: [FEED],
+    "feed:entry": lambda kwargs: [FEED],
+    "feed-rss": lambda kwargs: [FEED],
+    "feed-atom": lambda kwargs: [FEED],
+    "articles:detail": lambda kwargs: [article_tag(kwargs["slug"]), CONTENT],
+    "articles:section": lambda kwargs: [section_tag(kwargs["slug"])],
+    "section-rss": lambda kwargs: [section_tag(kwargs["slug"])],
+    "section-atom": lambda kwargs: [section_tag(kwargs["slug"])],
+    "articles:tag": lambda kwargs: [tag_tag(kwargs["slug"])],
+    "tag-rss": lambda kwargs: [tag_tag(kwargs["slug"])],
+    "tag-atom": lambda kwargs: [tag_tag(kwargs["slug"])],
+    "articles:author": lambda kwargs: [author_tag(kwargs["slug"])],
+    "author-rss": lambda kwargs: [author_tag(kwargs["slug"])],
+    "author-atom": lambda kwargs: [author_tag(kwargs["slug"])],
+}
+UNCACHED_NAMESPACES = {"admin"}
+
+VERSION_PREFIX = "pagever:"
+PAGE_PREFIX = "page:"
+SCHEDULE_KEY = "pageschedule"
+# Headers a stored page keeps; the rest (Date, security headers) are added per response.
+STORED_HEADERS = {"content-type", "content-language", "etag", "vary", "cache-control"}
+OUTAGE_BACKOFF_SECONDS = 5
+
+
+def exempt(view):
+    """Never serve or store this view's responses from the page cache."""
+    view.page_cache_exempt = True
+    return view
+
+
+def tags_for(path):
+    """The tags a page at `path` depends on, or None when it is never cached."""
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return None
+    if getattr(match.func, "page_cache_exempt", False):
+        return None
+    if UNCACHED_NAMESPACES.intersection(match.namespaces):
+        return None
+    route_tags = ROUTE_TAGS.get(match.view_name)
+    return [SITE, *(route_tags(match.kwargs) if route_tags else [CONTENT])]
+
+
+class _Outage:
+    """Skips the cache for a few seconds after it failed, so a dead Redis costs one
+    timeout per process every few seconds instead of one per request."""
+
+    def __init__(self):
+        self.until = 0.0
+
+    @property
+    def active(self):
+        return time.monotonic() < self.until
+
+    def record(self, operation, error):
+        if not self.active:
+            logger.warning(
+                "Cache unreachable during %s (%s: %s); serving uncached for %ss.",
+                operation,
+                type(error).__name__,
+                error,
+                OUTAGE_BACKOFF_SECONDS,
+            )
+        self.until = time.monotonic() + OUTAGE_BACKOFF_SECONDS
+
+
+outage = _Outage()
+# Purges that failed while the cache was unreachable, replayed when it answers again.
+_pending_purges = set()
+
+
+def _call(operation, function, *args, default=None):
+    if outage.active:
+        return default
+    try:
+        result = function(*args)
+    except Exception as error:  # any backend failure means "no cache", never a 500
+        outage.record(operation, error)
+        return default
+    if _pending_purges and operation != "purge":
+        _replay_pending_purges()
+    return result
+
+
+def _replay_pending_purges():
+    tags = set(_pending_purges)
+    _pending_purges.clear()
+    purge(*tags)
+
+
+def _new_version():
+    # The time leads so a reader can tell how recently a tag was purged.
+    return f"{time.time():.6f}:{secrets.token_hex(4)}"
+
+
+def version_age(version):
+    """Seconds since a version was written (None when never purged)."""
+    if not version:
+        return None
+    try:
+        return time.time() - float(version.split(":", 1)[0])
+    except ValueError:
+        return None
+
+
+def purge(*tags):
+    """Make every cached page showing any of `tags` stale, on every app server."""
+    tags = {tag for tag in tags if tag}
+    if not tags:
+        return
+    versions = {VERSION_PREFIX + tag: _new_version() for tag in tags}
+    failed = object()
+    if _call("purge", cache.set_many, versions, None, default=failed) is failed:
+        _pending_purges.update(tags)
+
+
+def purge_everything():
+    """For bulk writes that bypass model signals (imports, seeding, raw updates)."""
+    purge(SITE, CONTENT, FEED)
+
+
+def schedule(at):
+    """Remember that public content changes at `at` by the clock alone (a scheduled
+    publish or an embargo lifting), so no page stays fresh past that moment."""
+    moment = at.timestamp()
+    now = time.time()
+    if moment <= now:
+        return
+    current = _call("schedule", cache.get, SCHEDULE_KEY, default=None) or []
+    upcoming = sorted({*(t for t in current if t > now), moment})
+    _call("schedule", cache.set, SCHEDULE_KEY, upcoming, None)
+
+
+def page_key(request):
+    digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
+    return PAGE_PREFIX + digest
+
+
+@dataclass
+class Lookup:
+    """What the cache holds for one request, read in a single round trip."""
+
+    key: str
+    versions: dict
+    entry: dict | None = None
+    schedule: list = field(default_factory=list)
+
+    @property
+    def valid(self):
+        """A stored page that no purge has touched since it was rendered."""
+        return self.entry is not None and self.entry["versions"] == self.versions
+
+    @property
+    def fresh(self):
+        return self.valid and time.time() < self.entry["fresh_until"]
+
+    @property
+    def recently_purged(self):
+        """Whether a tag was purged within the replica's allowed lag."""
+        window = settings.NEWSROOM_REPLICA_LAG_SECONDS
+        ages = [version_age(version) for version in self.versions.values()]
+        return any(age is not None and age < window for age in ages)
+
+
+def lookup(request, tags):
+    key = page_key(request)
+    version_keys = [VERSION_PREFIX + tag for tag in tags]
+    found = _call("lookup", cache.get_many, [key, SCHEDULE_KEY, *version_keys], default=None)
+    if found is None:
+        return None
+    versions = {tag: found.get(VERSION_PREFIX + tag) for tag in tags}
+    return Lookup(key, versions, found.get(key), found.get(SCHEDULE_KEY) or [])
+
+
+def store(found, response):
+    now = time.time()
+    fresh_until = now + settings.NEWSROOM_PAGE_CACHE_SECONDS
+    upcoming = [moment for moment in found.schedule if moment > now]
+    if upcoming:
+        fresh_until = min(fresh_until, min(upcoming))
+    entry = {
+        "status": response.status_code,
+        "headers": [
+            (name, value)
+            for name, value in response.headers.items()
+            if name.lower() in STORED_HEADERS
+        ],
+        "content": response.content,
+        "versions": found.versions,
+        "fresh_until": fresh_until,
+        "stored_at": now,
+    }
+    timeout = int(fresh_until - now) + settings.NEWSROOM_PAGE_STALE_SECONDS
+    _call("store", cache.set, found.key, entry, timeout)
+
+
+def response_from(entry):
+    response = HttpResponse(entry["content"], status=entry["status"])
+    for name, value in entry["headers"]:
+        response.headers[name] = value
+    response.headers["Age"] = str(max(0, int(time.time() - entry["stored_at"])))
+    return response

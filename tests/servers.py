@@ -1,0 +1,165 @@
+"""Real app server processes, for what one test process cannot show: several servers
+sharing one Redis, and a database that goes away and comes back."""
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_SECRET_KEY = "test-only-" + "k3y-" * 12
+STARTUP_SECONDS = 30
+
+
+def database_url(settings_dict, port=None):
+    port = port or settings_dict.get("PORT") or 5432
+    user = settings_dict.get("USER") or "postgres"
+    host = settings_dict.get("HOST") or "127.0.0.1"
+    return f"postgresql://{user}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def production_env(database, static_root, **extra):
+    """Production settings, less HTTPS: the test talks plain HTTP on 127.0.0.1."""
+    env = {
+        **os.environ,
+        "DATABASE_URL": database,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": TEST_SECRET_KEY,
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "DJANGO_SECURE_SSL_REDIRECT": "0",
+        "NEWSROOM_STATIC_ROOT": str(static_root),
+        "DATABASE_CONNECT_TIMEOUT": "2",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    env.update({key: str(value) for key, value in extra.items()})
+    return env
+
+
+def collect_static(static_root):
+    env = production_env("postgresql://postgres@127.0.0.1:5432/unused", static_root)
+    subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--no-input", "-v0"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+    )
+
+
+def http_get(url, headers=None):
+    """(status, headers, body) without following redirects or raising on errors."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with opener.open(request, timeout=15) as response:
+            return response.status, response.headers, response.read().decode(errors="replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read().decode(errors="replace")
+
+
+@contextlib.contextmanager
+def app_server(port, env, log_path):
+    """One gunicorn process with a single worker; yields its base URL once it answers."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "newsroom.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "1",
+                "--timeout",
+                "30",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_until_up(base, process, log_path)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+
+
+def _wait_until_up(base, process, log_path):
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"Server exited early:\n{Path(log_path).read_text()}")
+        try:
+            if http_get(f"{base}/healthz/")[0] == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)  # waiting for a process to start, not timing an assertion
+    raise RuntimeError(f"Server did not start:\n{Path(log_path).read_text()}")
+
+
+class TcpProxy:
+    """A TCP relay to PostgreSQL that a test can cut, as an outage would."""
+
+    def __init__(self, port, target=("127.0.0.1", 5432)):
+        self.port, self.target = port, target
+        self.listener = None
+        self.sockets = []
+        self.lock = threading.Lock()
+
+    def start(self):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(64)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+        return self
+
+    def stop(self):
+        """Refuse new connections and drop every open one."""
+        with self.lock:
+            with contextlib.suppress(OSError):
+                self.listener.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept()
+            self.listener.close()
+            for sock in self.sockets:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+                sock.close()
+            self.sockets.clear()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection(self.target)
+            with self.lock:
+                self.sockets += [client, upstream]
+            for source, sink in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        finally:
+            with contextlib.suppress(OSError):
+                sink.shutdown(socket.SHUT_WR)

@@ -1,0 +1,169 @@
+import io
+import json
+import shutil
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, Author, Photo, Section, Status
+from articles.transfer import FORMAT, export_articles, import_articles
+from feed.models import FeedEntry
+
+
+@pytest.fixture
+def newsroom(make_article, make_author, make_photo, make_section):
+    """A small newsroom with every kind of thing an export carries."""
+    world = make_section(slug="world", name="World", description="Abroad.", position=3)
+    olena, taras = make_author(name="Olena", slug="olena"), make_author(name="Taras", slug="taras")
+    shared = make_photo(credit="", alt_text="A street at dusk")
+    lead = make_article(
+        headline="Lead story", slug="lead-story", section=world, authors=[taras, olena],
+        tags=["Energy", "Kyiv"], photo=shared, caption="Own caption of the lead.",
+        body='<p>First <a href="/articles/second-story/">link</a>.</p><p>Second.</p>',
+    )  # fmt: skip
+    lead.add_correction("An earlier version misspelled a name.")
+    lead.feed_entry.label = "Analysis"
+    lead.feed_entry.save()
+    make_article(
+        headline="Second story", slug="second-story", section=world, authors=[olena],
+        photo=shared, embargoed_until=timezone.now() + timedelta(hours=2),
+    )  # fmt: skip
+    make_article(headline="A draft", slug="a-draft", publish=False, authors=[])
+    return lead
+
+
+def records(stream_text):
+    lines = [json.loads(line) for line in stream_text.splitlines()]
+    for record in lines:
+        if record["lead"]:
+            # Stored file names are chosen by the server, so a new copy has a new name.
+            del record["lead"]["photo"]["image"]
+    return lines
+
+
+def empty_the_database():
+    FeedEntry.objects.all().delete()
+    Article.objects.all().delete()
+    Photo.objects.all().delete()  # queryset delete keeps the files on disk
+    Author.objects.all().delete()
+    Section.objects.all().delete()
+    Tag.objects.all().delete()
+
+
+def test_export_then_import_into_empty_database_gives_back_the_same_content(
+    newsroom, media_root, tmp_path
+):
+    exported = io.StringIO()
+    assert export_articles(exported).articles == 3
+    shutil.copytree(media_root, tmp_path / "exported-media")
+    empty_the_database()
+
+    result = import_articles(
+        io.StringIO(exported.getvalue()), media_dir=tmp_path / "exported-media"
+    )
+
+    assert (result.created, result.skipped, result.missing_photos) == (3, [], [])
+    again = io.StringIO()
+    export_articles(again)
+    assert records(again.getvalue()) == records(exported.getvalue())
+    # The same facts, spelled out.
+    lead = Article.objects.get(slug="lead-story")
+    assert [a.slug for a in lead.byline] == ["taras", "olena"]
+    assert sorted(lead.tags.names()) == ["Energy", "Kyiv"]
+    assert lead.lead_photo.text == "Own caption of the lead."
+    assert lead.lead_photo.photo.alt_text == "A street at dusk"
+    assert [c.text for c in lead.corrections.all()] == ["An earlier version misspelled a name."]
+    assert lead.feed_entry.label == "Analysis"
+    assert lead.section.position == 3 and lead.section.description == "Abroad."
+    assert lead.word_count == 3 and lead.is_public
+    # Two articles shared one photo; they still do.
+    assert Photo.objects.count() == 1
+    assert not Article.objects.get(slug="second-story").is_public
+    assert Article.objects.get(slug="a-draft").status == Status.DRAFT
+
+
+def test_import_is_idempotent_by_slug(newsroom):
+    exported = io.StringIO()
+    export_articles(exported)
+
+    result = import_articles(io.StringIO(exported.getvalue()))
+
+    assert (result.created, result.unchanged) == (0, 3)
+    assert Article.objects.count() == 3
+
+
+def test_bad_lines_are_reported_with_their_number_and_skipped(newsroom):
+    exported = io.StringIO()
+    export_articles(exported)
+    good = exported.getvalue().splitlines()[0]
+    empty_the_database()
+    broken = json.loads(good) | {"slug": "broken"}
+    del broken["section"]
+    lines = ["{not json", json.dumps({"format": "other"}), json.dumps(broken), good]
+
+    result = import_articles(io.StringIO("\n".join(lines)))
+
+    assert result.created == 1
+    assert [number for number, _ in result.skipped] == [1, 2, 3]
+    assert result.skipped[1] == (2, f"not a {FORMAT} record")
+    assert result.skipped[2] == (3, "missing 'section'")
+    assert not Article.objects.filter(slug="broken").exists()
+
+
+def test_missing_photo_file_is_reported_and_the_article_kept(newsroom, tmp_path):
+    exported = io.StringIO()
+    export_articles(exported)
+    empty_the_database()
+
+    result = import_articles(io.StringIO(exported.getvalue()), media_dir=tmp_path / "nowhere")
+
+    assert result.created == 3
+    assert len(result.missing_photos) == 2
+    assert Article.objects.get(slug="lead-story").lead_photo is None
+
+
+def test_published_only_export_leaves_drafts_and_embargoed_out(newsroom):
+    exported = io.StringIO()
+    export_articles(exported, published_only=True)
+    assert [json.loads(line)["slug"] for line in exported.getvalue().splitlines()] == ["lead-story"]
+
+
+def test_commands_round_trip_through_a_file(newsroom, tmp_path, capsys):
+    path = tmp_path / "articles.jsonl"
+    call_command("export_articles", str(path), "--quiet")
+    assert "Exported 3 article(s)." in capsys.readouterr().out
+    assert len(path.read_text().splitlines()) == 3
+
+    call_command("import_articles", str(path), "--dry-run")
+    assert "Dry run: would import 0 article(s); 3 already present" in capsys.readouterr().out
+
+    Article.objects.filter(slug="a-draft").delete()
+    call_command("import_articles", str(path))
+    assert "Imported 1 article(s); 2 already present, 0 line(s) skipped." in capsys.readouterr().out
+    assert Article.objects.filter(slug="a-draft").exists()
+
+
+def test_dry_run_import_writes_nothing(newsroom, tmp_path, capsys):
+    path = tmp_path / "articles.jsonl"
+    call_command("export_articles", str(path))
+    empty_the_database()
+
+    call_command("import_articles", str(path), "--dry-run")
+
+    assert "Dry run: would import 3 article(s)" in capsys.readouterr().out
+    assert not Article.objects.exists() and not Section.objects.exists()
+
+
+def test_commands_fail_with_one_line_reason(db, tmp_path):
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("import_articles", str(tmp_path / "missing.jsonl"))
+    with pytest.raises(CommandError, match="Cannot write"):
+        call_command("export_articles", str(tmp_path / "no-such-dir" / "out.jsonl"))
+    binary = tmp_path / "binary.jsonl"
+    binary.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(CommandError, match="not UTF-8"):
+        call_command("import_articles", str(binary))

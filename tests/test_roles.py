@@ -1,0 +1,160 @@
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from articles import roles
+from articles.models import Article, AuditEntry, Status
+from tests.staff import article_form_data
+
+pytestmark = pytest.mark.django_db
+
+ADD_URL = reverse("admin:articles_article_add")
+
+
+def change_url(article):
+    return reverse("admin:articles_article_change", args=[article.pk])
+
+
+def test_migrate_creates_the_three_roles_and_syncing_again_changes_nothing():
+    from django.apps import apps
+
+    assert set(Group.objects.values_list("name", flat=True)) >= {"Writer", "Editor", "Admin"}
+    before = {g.name: set(g.permissions.values_list("pk", flat=True)) for g in Group.objects.all()}
+    roles.sync_groups(apps)
+    after = {g.name: set(g.permissions.values_list("pk", flat=True)) for g in Group.objects.all()}
+    assert before == after
+    editor_perms = Group.objects.get(name="Editor").permissions.values_list("codename", flat=True)
+    writer_perms = Group.objects.get(name="Writer").permissions.values_list("codename", flat=True)
+    assert "publish_article" in editor_perms
+    assert "publish_article" not in writer_perms
+
+
+def test_writer_creates_a_draft_they_own(writer_client, writer, make_section):
+    section = make_section()
+    data = article_form_data(section=section.pk, headline="Writer's story", slug="writers-story")
+    response = writer_client.post(ADD_URL, data)
+    assert response.status_code == 302
+    article = Article.objects.get(slug="writers-story")
+    assert article.created_by == writer
+    assert article.status == Status.DRAFT
+
+
+def test_writer_forging_status_published_is_refused_and_nothing_changes(
+    writer_client, writer, make_article
+):
+    article = make_article(publish=False, created_by=writer, headline="Mine")
+    data = article_form_data(article, status="published", headline="Forged")
+    response = writer_client.post(change_url(article), data)
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert (article.status, article.headline) == (Status.DRAFT, "Mine")
+    assert not Article.objects.published().filter(pk=article.pk).exists()
+
+
+def test_writer_forging_a_hidden_field_on_a_new_article_is_refused(writer_client, make_section):
+    data = article_form_data(
+        section=make_section().pk, headline="New", slug="new", embargoed_until_0="2030-01-01"
+    )
+    assert writer_client.post(ADD_URL, data).status_code == 403
+    assert not Article.objects.filter(slug="new").exists()
+
+
+def test_writer_cannot_edit_someone_elses_article(writer_client, other_writer, make_article):
+    article = make_article(publish=False, created_by=other_writer, headline="Oscar's")
+    response = writer_client.post(
+        change_url(article), article_form_data(article, headline="Mine now")
+    )
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.headline == "Oscar's"
+
+
+def test_writer_cannot_edit_a_published_article(writer_client, writer, make_article):
+    article = make_article(created_by=writer, headline="Live")
+    response = writer_client.post(
+        change_url(article), article_form_data(article, headline="Edited")
+    )
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.headline == "Live"
+
+
+def test_writer_sees_no_publish_control_but_can_submit(writer_client, writer, make_article):
+    article = make_article(publish=False, created_by=writer)
+    html = writer_client.get(change_url(article)).content.decode()
+    assert 'value="submit"' in html
+    for step in ("publish", "schedule", "unpublish", "kill"):
+        assert f'name="_workflow" value="{step}"' not in html
+    assert 'name="status"' not in html
+
+
+@pytest.mark.parametrize("step", ["publish", "schedule", "unpublish", "kill"])
+def test_writer_posting_an_editors_workflow_step_is_refused(
+    writer_client, writer, make_article, make_photo, step
+):
+    article = make_article(publish=False, created_by=writer, photo=True)
+    data = article_form_data(article, _workflow=step, _schedule_at="2099-01-01T10:00",
+                             _kill_note="Gone")  # fmt: skip
+    assert writer_client.post(change_url(article), data).status_code == 403
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+    assert not AuditEntry.objects.exists()
+
+
+def test_writer_posting_the_publish_list_action_is_refused(writer_client, writer, make_article):
+    article = make_article(publish=False, created_by=writer, photo=True)
+    response = writer_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [article.pk]},
+    )
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT
+
+
+def test_editor_can_edit_any_article(desk_client, other_writer, make_article):
+    from tests.staff import editor_form_data
+
+    article = make_article(publish=False, created_by=other_writer)
+    response = desk_client.post(change_url(article), editor_form_data(article, headline="Edited"))
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.headline == "Edited"
+
+
+def test_audit_log_is_visible_to_editors_read_only_and_hidden_from_writers(
+    client, desk_editor, writer
+):
+    AuditEntry.objects.create(actor=desk_editor, action="publish", object_repr="A story")
+    url = reverse("admin:articles_auditentry_changelist")
+    client.force_login(desk_editor)
+    response = client.get(url)
+    assert response.status_code == 200 and "A story" in response.content.decode()
+    assert client.get(reverse("admin:articles_auditentry_add")).status_code == 403
+    client.force_login(writer)
+    assert client.get(url).status_code == 403
+
+
+def test_role_changes_are_written_to_the_audit_log(admin_client, admin_user, writer):
+    url = reverse("admin:auth_user_change", args=[writer.pk])
+    response = admin_client.get(url)
+    form = response.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        username=writer.username,
+        groups=[Group.objects.get(name="Editor").pk],
+        user_permissions=[],
+        is_staff="on",
+        is_active="on",
+        date_joined_0=writer.date_joined.strftime("%Y-%m-%d"),
+        date_joined_1=writer.date_joined.strftime("%H:%M:%S"),
+        last_login_0="",
+        last_login_1="",
+    )
+    data.pop("password", None)
+    data.pop("is_superuser", None)
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entry = AuditEntry.objects.get(action="role change")
+    assert entry.actor == admin_user
+    assert "added to Editor" in entry.message and "removed from Writer" in entry.message

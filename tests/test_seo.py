@@ -1,0 +1,239 @@
+"""Structured data, social cards, canonical links, icons and the Related and Latest blocks."""
+
+import json
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from lxml import html as lxml_html
+from PIL import Image
+
+from articles import crops
+
+pytestmark = pytest.mark.django_db
+
+
+def page(reader, url):
+    response = reader.get(url)
+    assert response.status_code == 200, url
+    return response, lxml_html.fromstring(response.content)
+
+
+def json_ld(tree):
+    found = []
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        data = json.loads(script.text)
+        found += data if isinstance(data, list) else [data]
+    return found
+
+
+def meta(tree, key):
+    values = tree.xpath(f'//meta[@property="{key}" or @name="{key}"]/@content')
+    return values[0] if values else None
+
+
+def test_article_has_news_article_json_ld_with_every_field(reader, make_article, make_author):
+    authors = [make_author(name="Olena Kovalenko"), make_author(name="Taras Melnyk")]
+    article = make_article(authors=authors, photo=True, caption="Boxer at Sudzha.")
+    article.mark_updated(at=timezone.now())
+
+    _, tree = page(reader, article.get_absolute_url())
+
+    (data,) = json_ld(tree)
+    assert data["@type"] == "NewsArticle"
+    assert data["headline"] == article.headline
+    assert [author["name"] for author in data["author"]] == ["Olena Kovalenko", "Taras Melnyk"]
+    assert data["author"][0]["url"].endswith(authors[0].get_absolute_url())
+    assert data["publisher"]["logo"]["url"].endswith(".png")
+    photo = article.lead.photo
+    assert [image["url"].rsplit("/", 1)[1] for image in data["image"]] == [
+        "16x9.jpg",
+        "4x3.jpg",
+        "1x1.jpg",
+    ]
+    for image in data["image"]:
+        assert image["@type"] == "ImageObject"
+        assert image["creditText"] == photo.credit
+        assert image["caption"] == "Boxer at Sudzha."
+        assert f"/photos/{photo.pk}/crop/" in image["url"]
+    visible_updated = tree.xpath('//span[@class="article__updated"]/time/@datetime')[0]
+    assert parse_datetime(data["dateModified"]) == parse_datetime(
+        visible_updated[:-2] + ":" + visible_updated[-2:]
+    )
+    assert parse_datetime(data["datePublished"]) == article.published_at.replace(microsecond=0)
+
+
+def test_json_ld_cannot_be_broken_out_of(reader, make_article):
+    article = make_article(headline="</script><script>alert(1)</script> & more")
+
+    response, tree = page(reader, article.get_absolute_url())
+
+    assert b"</script><script>alert(1)" not in response.content
+    (data,) = json_ld(tree)
+    assert data["headline"] == "</script><script>alert(1)</script> & more"
+
+
+def test_news_feed_page_describes_the_site_and_its_entries(reader, make_entry):
+    entries = [make_entry() for _ in range(3)]
+
+    _, tree = page(reader, "/")
+
+    types = {item["@type"]: item for item in json_ld(tree)}
+    assert types["WebSite"]["potentialAction"]["@type"] == "SearchAction"
+    names = [item["name"] for item in types["ItemList"]["itemListElement"]]
+    assert names == [entry.title for entry in sorted(entries, key=lambda e: e.published_at)[::-1]]
+
+
+def test_article_social_card_and_canonical_link(reader, make_article):
+    article = make_article(photo=True, standfirst="The short version.")
+
+    _, tree = page(reader, article.get_absolute_url() + "?utm_source=x")
+
+    canonical = tree.xpath('//link[@rel="canonical"]/@href')[0]
+    assert canonical.endswith(article.get_absolute_url())
+    assert meta(tree, "og:type") == "article"
+    assert meta(tree, "og:title") == article.headline
+    assert meta(tree, "og:description") == "The short version."
+    assert meta(tree, "og:url") == canonical
+    assert meta(tree, "og:image").endswith(f"/photos/{article.lead.photo.pk}/crop/16x9.jpg")
+    assert meta(tree, "og:image:alt") == article.lead.photo.alt_text
+    assert meta(tree, "twitter:card") == "summary_large_image"
+    assert meta(tree, "article:published_time")
+
+
+@pytest.mark.parametrize("kind", ["feed", "article", "section", "tag", "author", "search"])
+def test_every_public_page_has_description_canonical_and_card(
+    reader, kind, make_article, make_entry
+):
+    article = make_article(tags=["grain"])
+    make_entry()
+    url = {
+        "feed": "/",
+        "article": article.get_absolute_url(),
+        "section": article.section.get_absolute_url(),
+        "tag": "/tags/grain/",
+        "author": article.byline[0].get_absolute_url(),
+        "search": "/search/?q=headline",
+    }[kind]
+
+    _, tree = page(reader, url)
+
+    assert meta(tree, "description")
+    assert len(tree.xpath('//link[@rel="canonical"]')) == 1
+    for key in ("og:title", "og:type", "og:url", "og:image", "og:description", "twitter:card"):
+        assert meta(tree, key), (kind, key)
+    feeds = tree.xpath('//link[@rel="alternate"]/@type')
+    assert "application/rss+xml" in feeds and "application/atom+xml" in feeds
+
+
+def test_listing_pages_announce_their_own_feeds(reader, make_article):
+    article = make_article(tags=["grain"])
+    author = article.byline[0]
+
+    for url, feed in [
+        (article.section.get_absolute_url(), f"/sections/{article.section.slug}/rss/"),
+        ("/tags/grain/", "/tags/grain/atom/"),
+        (author.get_absolute_url(), f"/authors/{author.slug}/rss/"),
+    ]:
+        _, tree = page(reader, url)
+        assert feed in tree.xpath('//link[@rel="alternate"]/@href'), url
+
+
+def test_not_found_page_is_not_indexed(reader):
+    response = reader.get("/articles/no-such-story/")
+
+    assert response.status_code == 404
+    tree = lxml_html.fromstring(response.content)
+    assert meta(tree, "robots") == "noindex"
+    assert not tree.xpath('//link[@rel="canonical"]')
+
+
+def test_favicon_and_manifest_are_served(reader):
+    _, tree = page(reader, "/search/")
+    assert tree.xpath('//link[@rel="icon"]') and tree.xpath('//link[@rel="manifest"]')
+
+    manifest = reader.get("/manifest.webmanifest")
+    assert manifest.status_code == 200
+    assert manifest["Content-Type"] == "application/manifest+json"
+    data = json.loads(manifest.content)
+    assert {"192x192", "512x512"} <= {icon["sizes"] for icon in data["icons"]}
+    assert reader.get("/favicon.ico").status_code == 301
+
+
+@pytest.mark.parametrize(("ratio", "shape"), [("16x9", (16, 9)), ("4x3", (4, 3)), ("1x1", (1, 1))])
+def test_crop_is_cut_once_and_then_served_from_disk(reader, make_article, make_photo, ratio, shape):
+    photo = make_photo()
+    make_article(photo=photo)
+    url = f"/photos/{photo.pk}/crop/{ratio}.jpg"
+
+    first = reader.get(url)
+    path = crops.crop_path(photo, ratio)
+    written = path.stat().st_mtime_ns
+    second = reader.get(url)
+
+    assert first.status_code == second.status_code == 200
+    assert first["Content-Type"] == "image/jpeg"
+    assert path.stat().st_mtime_ns == written  # not cut again
+    with Image.open(path) as image:
+        width, height = image.size
+    assert abs(width / height - shape[0] / shape[1]) < 0.05
+    assert (width, height) == crops.crop_size(photo, ratio)
+
+
+def test_crops_of_unpublished_photos_stay_private(reader, make_article, make_photo):
+    photo = make_photo()
+    make_article(photo=photo, publish=False)
+    public = make_article(photo=True)
+
+    assert reader.get(f"/photos/{photo.pk}/crop/16x9.jpg").status_code == 404
+    assert reader.get(f"/photos/{public.lead.photo.pk}/crop/2x1.jpg").status_code == 404
+
+
+def test_related_block_lists_articles_sharing_the_most_tags(reader, make_article):
+    article = make_article(tags=["grain", "ports", "odesa"])
+    two_shared = make_article(
+        tags=["grain", "ports"], published_at=timezone.now() - timedelta(days=3)
+    )
+    one_shared = make_article(tags=["grain"])
+    draft = make_article(tags=["grain", "ports", "odesa"], publish=False)
+    unrelated = make_article(tags=["culture"])
+
+    _, tree = page(reader, article.get_absolute_url())
+
+    related = tree.xpath('//section[@class="related"]//h3/a/text()')
+    assert related == [two_shared.headline, one_shared.headline]
+    assert draft.headline not in related and unrelated.headline not in related
+
+
+def test_latest_block_lists_newest_public_articles_but_not_the_one_read(reader, make_article):
+    article = make_article()
+    newer = make_article(published_at=timezone.now() - timedelta(minutes=5))
+    make_article(publish=False, headline="Secret draft")
+
+    _, tree = page(reader, article.get_absolute_url())
+
+    latest = tree.xpath('//section[@class="latest"]//a/text()')
+    assert latest[0] == newer.headline
+    assert article.headline not in latest and "Secret draft" not in latest
+
+
+def test_article_page_queries_do_not_grow_with_related_items(
+    reader, make_article, django_assert_num_queries, settings
+):
+    settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # count the queries of a real render
+    article = make_article(tags=["grain"], photo=True)
+    make_article(tags=["grain"])
+    reader.get(article.get_absolute_url())  # warm the per-process site cache
+    with CaptureQueriesContext(connection) as one_related:
+        reader.get(article.get_absolute_url())
+    for _ in range(6):
+        make_article(tags=["grain"], photo=True)
+
+    with django_assert_num_queries(len(one_related.captured_queries)):
+        response = reader.get(article.get_absolute_url())
+    tree = lxml_html.fromstring(response.content)
+    assert len(tree.xpath('//section[@class="related"]//li')) == 4
+    assert len(tree.xpath('//section[@class="latest"]//li')) == 5
