@@ -19,6 +19,7 @@ from django.utils.text import slugify
 from taggit.models import Tag, TaggedItem
 
 from feed.models import FeedEntry
+from newsroom.cache import purge_everything
 from newsroom.progress import quiet_progress
 
 from . import text
@@ -246,5 +247,7 @@ def seed_bulk(count, *, entries=0, batch_size=2000, seed=None, progress=quiet_pr
     with connection.cursor() as cursor:
         for model in (Article, ArticleAuthor, TaggedItem, Caption, FeedEntry):
             cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+    # Bulk inserts send no model signals: drop every cached page so readers see the new rows.
+    purge_everything()
     result.seconds = time.perf_counter() - started
     return result

@@ -6,7 +6,9 @@ import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -18,6 +20,7 @@ from .models import Article, ArticleAuthor, Author, Caption, Photo, Section
 
 DEMO_USERNAME = "editor"
 DEMO_PASSWORD = "editor"
+DEMO_DOMAIN = "127.0.0.1:8000"
 
 SEED_HEADLINE = "Russia has deployed nearly 60,000 troops to Kursk Oblast, media reports"
 SEED_CAPTION = (
@@ -190,6 +193,14 @@ def _article(result, *, slug, section, headline, standfirst, paragraphs, authors
 def load_demo():
     result = DemoResult()
     now = timezone.now()
+
+    # Absolute links (canonical, feeds, sitemaps) name the current Site: point a fresh
+    # database's placeholder at the development server.
+    site = Site.objects.get_current()
+    if site.domain == "example.com":
+        site.domain, site.name = DEMO_DOMAIN, settings.NEWSROOM_NAME
+        site.save()
+        result.add("site settings", True)
 
     user_model = get_user_model()
     if not user_model.objects.filter(username=DEMO_USERNAME).exists():

@@ -206,6 +206,9 @@ class Status(models.TextChoices):
     KILLED = "killed", "Killed"
 
 
+RELATED_CANDIDATES = 500
+
+
 class ArticleQuerySet(models.QuerySet):
     @staticmethod
     def published_q(prefix=""):
@@ -231,17 +234,27 @@ class ArticleQuerySet(models.QuerySet):
     def for_page(self):
         return self.for_listing().prefetch_related("tags")
 
-    def related_to(self, article, limit=4):
+    def related_to(self, article, limit=4, candidates=RELATED_CANDIDATES):
         """Articles sharing the most tags with `article`, newest first among equals;
-        the latest of its section when it has no tags. One query, whatever the limit."""
+        the latest of its section when it has no tags. One query, whatever the limit.
+
+        Only the `candidates` articles published up to it are compared (the background a
+        reader lacks), so the cost stays the same however large the archive grows."""
+        moment = article.published_at or timezone.now()  # a draft's preview
+        nearby = Q(
+            pk__in=self.filter(published_at__lte=moment)
+            .exclude(pk=article.pk)
+            .order_by("-published_at", "-id")
+            .values("pk")[:candidates]
+        )
         tag_ids = [tag.pk for tag in article.tags.all()]
         if tag_ids:
-            related = self.filter(tags__in=tag_ids).annotate(shared_tags=models.Count("pk"))
+            related = self.filter(nearby, tags__in=tag_ids).annotate(shared_tags=models.Count("pk"))
             order = ["-shared_tags", "-published_at", "-id"]
         else:
-            related = self.filter(section_id=article.section_id)
+            related = self.filter(nearby, section_id=article.section_id)
             order = ["-published_at", "-id"]
-        return related.exclude(pk=article.pk).select_related("section").order_by(*order)[:limit]
+        return related.select_related("section").order_by(*order)[:limit]
 
 
 class Article(models.Model):

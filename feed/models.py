@@ -73,6 +73,11 @@ class FeedEntry(models.Model):
                 condition=Q(status="published", pinned=False),
                 name="feedentry_stream_idx",
             ),
+            models.Index(
+                fields=["-published_at", "-id"],
+                condition=Q(status="published", pinned=True),
+                name="feedentry_pinned_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

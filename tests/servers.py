@@ -17,11 +17,31 @@ TEST_SECRET_KEY = "test-only-" + "k3y-" * 12
 STARTUP_SECONDS = 30
 
 
+def _host(settings_dict):
+    # A socket directory may come as HOST or, from a ?host= URL, as OPTIONS["host"].
+    return settings_dict.get("HOST") or settings_dict.get("OPTIONS", {}).get("host") or "127.0.0.1"
+
+
 def database_url(settings_dict, port=None):
-    port = port or settings_dict.get("PORT") or 5432
+    """The test database's URL; with `port`, through a relay listening on 127.0.0.1."""
     user = settings_dict.get("USER") or "postgres"
-    host = settings_dict.get("HOST") or "127.0.0.1"
+    host = _host(settings_dict)
+    if port is None and host.startswith("/"):  # the project-local server's socket
+        return f"postgresql://{user}@/{settings_dict['NAME']}?host={host}"
+    if port is None:
+        port = settings_dict.get("PORT") or 5432
+    else:
+        host = "127.0.0.1"
     return f"postgresql://{user}@{host}:{port}/{settings_dict['NAME']}"
+
+
+def database_address(settings_dict):
+    """Where PostgreSQL listens: a (host, port) pair, or a Unix socket path."""
+    host = _host(settings_dict)
+    port = int(settings_dict.get("PORT") or 5432)
+    if host.startswith("/"):
+        return f"{host}/.s.PGSQL.{port}"
+    return (host, port)
 
 
 def production_env(database, static_root, **extra):
@@ -37,6 +57,7 @@ def production_env(database, static_root, **extra):
         "DATABASE_CONNECT_TIMEOUT": "2",
         "DJANGO_LOG_LEVEL": "WARNING",
     }
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright in this process only
     env.update({key: str(value) for key, value in extra.items()})
     return env
 
@@ -147,7 +168,11 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:
                 return
-            upstream = socket.create_connection(self.target)
+            if isinstance(self.target, str):
+                upstream = socket.socket(socket.AF_UNIX)
+                upstream.connect(self.target)
+            else:
+                upstream = socket.create_connection(self.target)
             with self.lock:
                 self.sockets += [client, upstream]
             for source, sink in ((client, upstream), (upstream, client)):

@@ -162,7 +162,7 @@ def collected_static(tmp_path_factory):
 def test_a_real_app_server_rides_out_a_database_outage(story, collected_static, tmp_path):
     """PostgreSQL behind a relay we cut: the server answers 503s and cached pages, then
     recovers by itself when the database comes back."""
-    proxy = servers.TcpProxy(8113).start()
+    proxy = servers.TcpProxy(8113, servers.database_address(connection.settings_dict)).start()
     database = servers.database_url(connection.settings_dict, port=8113)
     env = servers.production_env(database, collected_static)
     url = story.get_absolute_url()

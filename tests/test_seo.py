@@ -193,7 +193,8 @@ def test_crops_of_unpublished_photos_stay_private(reader, make_article, make_pho
 
 
 def test_related_block_lists_articles_sharing_the_most_tags(reader, make_article):
-    article = make_article(tags=["grain", "ports", "odesa"])
+    # Related looks back: the coverage a reader of this story may have missed.
+    article = make_article(tags=["grain", "ports", "odesa"], published_at=timezone.now())
     two_shared = make_article(
         tags=["grain", "ports"], published_at=timezone.now() - timedelta(days=3)
     )
@@ -224,7 +225,7 @@ def test_article_page_queries_do_not_grow_with_related_items(
     reader, make_article, django_assert_num_queries, settings
 ):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0  # count the queries of a real render
-    article = make_article(tags=["grain"], photo=True)
+    article = make_article(tags=["grain"], photo=True, published_at=timezone.now())
     make_article(tags=["grain"])
     reader.get(article.get_absolute_url())  # warm the per-process site cache
     with CaptureQueriesContext(connection) as one_related:
