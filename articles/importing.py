@@ -25,6 +25,7 @@ from django.utils.text import slugify
 from PIL import Image
 
 from feed.models import FeedEntry
+from newsroom import purge
 from newsroom.progress import quiet_progress, rolled_back_if
 
 from . import text
@@ -298,7 +299,7 @@ def import_feed(
     parsed = parse_feed(read_source(source, allow_private=allow_private))
     result = ImportResult(kind="feed entries" if as_entries else "articles", total=0)
     seen = {}
-    with rolled_back_if(dry_run):
+    with rolled_back_if(dry_run), purge.bulk():
         for position, entry in enumerate(progress(parsed.entries, unit="item"), start=1):
             result.total += 1
             try:

@@ -16,6 +16,7 @@ from django.db import models, transaction
 from django.utils.dateparse import parse_datetime
 
 from feed.models import FeedEntry
+from newsroom import purge
 from newsroom.progress import quiet_progress, rolled_back_if
 
 from .models import Article, ArticleAuthor, Author, Caption, Photo, Section
@@ -125,7 +126,7 @@ def import_articles(stream, *, media_dir=None, dry_run=False, progress=quiet_pro
     )
     result = ImportResult()
     photos_by_name = {}
-    with rolled_back_if(dry_run):
+    with rolled_back_if(dry_run), purge.bulk():
         for number, line in enumerate(progress(stream, unit="line"), start=1):
             if not line.strip():
                 continue

@@ -20,6 +20,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.text import slugify
 
+from newsroom import purge
 from newsroom.progress import quiet_progress, rolled_back_if
 
 from . import text
@@ -178,15 +179,21 @@ def autop(content):
 
 
 def old_paths(post):
-    """The paths at which the old site served this post. Redirects answer only 404s, so
-    the “/?p=21” form is left out: our home page answers it."""
+    """The paths at which the old site served this post, including WordPress's own
+    “/?p=21” form (answered by the News Feed view, which owns “/”)."""
     paths = []
     for url in (post.link, post.guid):
         parts = urlsplit(url)
-        if parts.scheme in {"http", "https"} and parts.path.strip("/"):
-            path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-            if path not in paths and len(path) <= 200:
-                paths.append(path)
+        if parts.scheme not in {"http", "https"}:
+            continue
+        if parts.path.strip("/"):
+            path = parts.path + (f"?{parts.query}" if parts.query else "")
+        elif re.fullmatch(r"p=\d+", parts.query):
+            path = f"/?{parts.query}"
+        else:
+            continue
+        if path not in paths and len(path) <= 200:
+            paths.append(path)
     return paths
 
 
@@ -205,7 +212,7 @@ def import_wordpress(path, *, media_dir=None, section=None, dry_run=False, progr
     export = parse_wxr(read_source(str(path), max_bytes=MAX_WXR_BYTES))
     media_dir = Path(media_dir) if media_dir else None
     result = WordPressResult(other_items=export.other_items)
-    with rolled_back_if(dry_run):
+    with rolled_back_if(dry_run), purge.bulk():
         for post in progress(export.posts, unit="post"):
             try:
                 created = _import_post(post, export, media_dir, section, result, dry_run)

@@ -8,6 +8,8 @@ cannot leave a page that outlives it. Writes that bypass signals (bulk seeding, 
 updates) call `newsroom.cache.purge_everything()` themselves.
 """
 
+import contextlib
+import contextvars
 import logging
 
 from django.apps import apps
@@ -18,6 +20,26 @@ from django.utils import timezone
 from . import cache as page_cache
 
 logger = logging.getLogger("newsroom.cache")
+
+
+_bulk = contextvars.ContextVar("newsroom_purge_bulk", default=False)
+
+
+@contextlib.contextmanager
+def bulk():
+    """For imports of thousands of items: skip the per-item work of finding which pages
+    show each one, and purge every page once at the end (and on failure, for what was
+    written before it)."""
+    token = _bulk.set(True)
+    try:
+        yield
+    finally:
+        _bulk.reset(token)
+        page_cache.purge_everything()
+
+
+def _skipped(raw):
+    return raw or _bulk.get()
 
 
 def purge(tags):
@@ -56,7 +78,7 @@ def schedule_article(article):
 
 def remember_article_before_save(sender, instance, raw=False, **kwargs):
     """Pages at the old address and in the old section must go too."""
-    if raw or instance._state.adding or not instance.pk:
+    if _skipped(raw) or instance._state.adding or not instance.pk:
         return
     previous = sender.objects.filter(pk=instance.pk).values_list("slug", "section__slug").first()
     if previous:
@@ -73,7 +95,9 @@ def remember_article_before_delete(sender, instance, **kwargs):
 
 
 def article_changed(sender, instance, raw=False, **kwargs):
-    if raw:
+    if _skipped(raw):
+        if not raw:
+            schedule_article(instance)
         return
     purge(article_tags(instance))
     schedule_article(instance)
@@ -81,7 +105,7 @@ def article_changed(sender, instance, raw=False, **kwargs):
 
 def article_part_changed(sender, instance, raw=False, **kwargs):
     """A lead photo caption, a correction or a byline: the article's pages change."""
-    if raw:
+    if _skipped(raw):
         return
     article = apps.get_model("articles", "Article").objects.filter(pk=instance.article_id).first()
     tags = {page_cache.CONTENT, page_cache.FEED}
@@ -95,7 +119,7 @@ def article_part_changed(sender, instance, raw=False, **kwargs):
 
 
 def article_tags_changed(sender, instance, action, pk_set=None, model=None, **kwargs):
-    if action not in {"post_add", "post_remove", "pre_clear", "post_clear"}:
+    if _bulk.get() or action not in {"post_add", "post_remove", "pre_clear", "post_clear"}:
         return
     tags = set()
     if hasattr(instance, "credits"):  # the article's side of the relation
@@ -109,6 +133,10 @@ def article_tags_changed(sender, instance, action, pk_set=None, model=None, **kw
 def entry_changed(sender, instance, raw=False, **kwargs):
     if raw:
         return
+    if _bulk.get():
+        if instance.status == "published" and instance.published_at > timezone.now():
+            page_cache.schedule(instance.published_at)
+        return
     tags = {page_cache.CONTENT, page_cache.FEED}
     if instance.article_id:
         article = apps.get_model("articles", "Article").objects.filter(pk=instance.article_id)
@@ -121,7 +149,7 @@ def entry_changed(sender, instance, raw=False, **kwargs):
 def site_changed(sender, instance, raw=False, **kwargs):
     """Sections (in every page's navigation), authors, photos, tags: rare edits that show
     on many pages at once."""
-    if not raw:
+    if not _skipped(raw):
         purge({page_cache.SITE})
 
 

@@ -82,9 +82,20 @@ def test_old_urls_redirect_to_the_new_article(db, client):
     assert response.status_code == 301
     assert response["Location"] == "/articles/grid-repairs/"
     assert client.get("/articles/grid-repairs/").status_code == 200
-    assert list(Redirect.objects.values_list("old_path", "new_path")) == [
-        ("/2024/11/grid-repairs/", "/articles/grid-repairs/")
+    assert sorted(Redirect.objects.values_list("old_path", "new_path")) == [
+        ("/2024/11/grid-repairs/", "/articles/grid-repairs/"),
+        ("/?p=21", "/articles/grid-repairs/"),
     ]
+
+
+def test_wordpress_post_id_links_redirect_and_unknown_ids_get_the_feed(db, client):
+    import_wordpress(WXR)
+
+    response = client.get("/?p=21")
+    assert response.status_code == 301
+    assert response["Location"] == "/articles/grid-repairs/"
+    assert client.get("/?p=22").status_code == 200  # a draft: no redirect, the News Feed
+    assert client.get("/?p=999").status_code == 200
 
 
 def test_post_without_date_is_reported_with_its_position(db):
@@ -141,7 +152,7 @@ def test_command_reports_counts_and_dry_run_writes_nothing(db, uploads, capsys):
 
     call_command("import_wordpress", str(WXR), "--media", str(uploads))
     captured = capsys.readouterr()
-    assert "Imported 2 post(s), 1 photo(s), 1 redirect(s); 0 already imported, 1 skipped" in (
+    assert "Imported 2 post(s), 1 photo(s), 2 redirect(s); 0 already imported, 1 skipped" in (
         captured.out
     )
     assert "Item 6 skipped: published post has no date" in captured.err
