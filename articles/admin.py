@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
@@ -81,11 +82,9 @@ class PhotoUploadField(forms.FileField):
 class PhotoAdminForm(forms.ModelForm):
     image = PhotoUploadField(
         label="Photo",
-        widget=forms.ClearableFileInput(
-            attrs={"accept": "image/jpeg,image/png,image/webp,image/gif"}
-        ),
-        help_text="JPEG, PNG, WebP or GIF. Caption and credit are filled in from the photo's "
-        "own data when left empty; check them before publishing.",
+        widget=forms.ClearableFileInput(attrs={"accept": ",".join(images.ACCEPTED_TYPES)}),
+        help_text=f"{images.accepted_names()}. Caption and credit are filled in from the "
+        "photo's own data when left empty; check them before publishing.",
     )
 
     class Meta:
@@ -103,6 +102,10 @@ class PhotoAdmin(admin.ModelAdmin):
     fields = ["image", "preview_large", "alt_text", "caption", "credit", "width", "height",
               "uploaded_by", "uploaded_at"]  # fmt: skip
     date_hierarchy = "uploaded_at"
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or workflow.can_edit_photo(request.user, obj))
 
     @admin.display(description="Photo")
     def preview(self, photo):
@@ -217,8 +220,14 @@ class ArticleAdminForm(forms.ModelForm):
 
     def refuse_edit_conflict(self, loaded_version):
         """Refuse to overwrite a save made after this form was opened."""
-        if not self.instance.pk or not loaded_version:
+        if not self.instance.pk:
             return
+        if not loaded_version:  # a hand-made POST must not skip the check
+            raise forms.ValidationError(
+                "This form does not say which version of the article it was opened on: "
+                "reload the page and apply your changes again.",
+                code="edit_conflict",
+            )
         current = Article.objects.filter(pk=self.instance.pk).values_list("modified_at", flat=True)
         current = current.first()
         if current is None or current.isoformat() == loaded_version:
@@ -301,8 +310,8 @@ class ArticleAdmin(admin.ModelAdmin):
             form.base_fields.pop("substantive_update", None)
         return form
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
         if not workflow.is_editor(request.user):
             actions.pop("publish_selected", None)
             actions.pop("unpublish_selected", None)
@@ -432,6 +441,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        form.instance.record_related_in_revision()
         step = getattr(request, "workflow_step", None)
         if step:
             self.run_step(request, form, form.instance, step)
@@ -567,7 +577,8 @@ class ArticleAdmin(admin.ModelAdmin):
         article.restore(revision, by=request.user)
         messages.success(
             request,
-            f"Restored the text saved at {timezone.localtime(revision.saved_at):%d %b %Y %H:%M}.",
+            f"Restored the text, authors, tags and lead photo saved at "
+            f"{timezone.localtime(revision.saved_at):%d %b %Y %H:%M}.",
         )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
 
@@ -594,6 +605,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 User = get_user_model()
 admin.site.unregister(User)
+SUPERUSER_ROLE = "superusers (every permission)"
 
 
 @admin.register(User)
@@ -602,8 +614,12 @@ class StaffUserAdmin(UserAdmin):
 
     def save_related(self, request, form, formsets, change):
         before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        if form.initial.get("is_superuser"):
+            before.add(SUPERUSER_ROLE)
         super().save_related(request, form, formsets, change)
         after = set(form.instance.groups.values_list("name", flat=True))
+        if form.instance.is_superuser:
+            after.add(SUPERUSER_ROLE)
         if before != after:
             workflow.record_role_change(
                 request.user, form.instance, sorted(after - before), sorted(before - after)

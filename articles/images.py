@@ -16,6 +16,7 @@ from django.core.files.storage import default_storage
 from PIL import Image, ImageCms, ImageOps, IptcImagePlugin, UnidentifiedImageError, features
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF") + (("AVIF",) if features.check("avif") else ())
+ACCEPTED_TYPES = [f"image/{name.lower()}" for name in ACCEPTED_FORMATS]
 RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
 PUBLIC_MAX_EDGE = 2560
 # Markup has no business inside a photo: these mark SVG and HTML polyglots.
@@ -180,7 +181,12 @@ def ingest(photo):
         data = photo.image.read()
     finally:
         photo.image.close()
-    image = open_checked(data)
+    try:
+        image = open_checked(data)
+    except ValidationError:
+        if photo.image._committed:  # already written by the caller: refuse it entirely
+            photo.image.storage.delete(photo.image.name)
+        raise
     metadata = read_metadata(image)
     clean = normalise(image)
     suffix = "." + image.format.lower().replace("jpeg", "jpg")

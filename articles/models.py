@@ -128,11 +128,23 @@ class Photo(models.Model):
         return self.caption[:60] or self.alt_text[:60] or PurePath(self.image.name).name
 
     def save(self, *args, **kwargs):
-        """A new image file is checked, stripped and resized here, once."""
+        """A new image file is checked, stripped and resized here, once. A replaced
+        image's files go once the new ones are saved; a failed save leaves no file."""
         image_name = self.image.name if self.image else None
+        replaced = None
         if image_name and image_name != getattr(self, "_loaded_image", None):
+            if self.pk:
+                replaced = type(self).objects.filter(pk=self.pk).first()
             images.ingest(self)
-        super().save(*args, **kwargs)
+            try:
+                super().save(*args, **kwargs)
+            except Exception:
+                images.delete_files(self)
+                raise
+            if replaced is not None:
+                transaction.on_commit(lambda: images.delete_files(replaced))
+        else:
+            super().save(*args, **kwargs)
         self._loaded_image = self.image.name
 
     def delete(self, *args, **kwargs):
@@ -207,6 +219,7 @@ class Status(models.TextChoices):
 
 
 RELATED_CANDIDATES = 500
+RELATED_REVISION_KEYS = ("authors", "tags", "lead")
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -375,7 +388,7 @@ class Article(models.Model):
             if old_slug and old_slug != self.slug and self._loaded_status == Status.PUBLISHED:
                 self.redirect_from(reverse("articles:detail", args=[old_slug]))
             if update_fields is None:
-                self.revisions.create(saved_by=saved_by, content=self.revision_content())
+                self.record_revision(saved_by)
         self._loaded_slug, self._loaded_status = self.slug, self.status
 
     def get_absolute_url(self):
@@ -399,7 +412,8 @@ class Article(models.Model):
         )
 
     def revision_content(self):
-        """What a revision keeps: the text readers see and where it is filed."""
+        """What a revision keeps of the article itself: the text readers see, where it
+        is filed and its status."""
         return {
             "headline": self.headline,
             "slug": self.slug,
@@ -409,16 +423,76 @@ class Article(models.Model):
             "status": self.status,
         }
 
+    def related_revision_content(self):
+        """What a revision keeps of the article's relations: authors in byline order,
+        tags, and the lead photo with the caption used here."""
+        credits = ArticleAuthor.objects.filter(article_id=self.pk).select_related("author")
+        lead = Caption.objects.filter(article_id=self.pk).select_related("photo").first()
+        return {
+            "authors": [[credit.author_id, credit.author.name] for credit in credits],
+            "tags": sorted(self.tags.names()),
+            "lead": {"photo": lead.photo_id, "photo_label": str(lead.photo), "caption": lead.text}
+            if lead
+            else None,
+        }
+
+    def record_revision(self, saved_by):
+        """Keep this save's text. Relations change through the admin's inlines and
+        `restore()`, which complete the revision afterwards, so a save of the article
+        alone carries them over from the previous revision instead of querying them."""
+        previous = self.revisions.values_list("content", flat=True).first()
+        if previous and all(key in previous for key in RELATED_REVISION_KEYS):
+            related = {key: previous[key] for key in RELATED_REVISION_KEYS}
+        else:
+            related = self.related_revision_content()
+        return self.revisions.create(
+            saved_by=saved_by, content={**self.revision_content(), **related}
+        )
+
+    def record_related_in_revision(self):
+        """Complete the latest revision with the authors, tags and lead photo as they
+        are now, after they were saved."""
+        latest = self.revisions.first()
+        if latest is not None:
+            latest.content = {**latest.content, **self.related_revision_content()}
+            latest.save(update_fields=["content"])
+
+    @transaction.atomic
     def restore(self, revision, *, by=None):
-        """Bring back a revision's text; the status stays as it is now."""
+        """Bring back a revision's text, authors, tags and lead photo; the status stays
+        as it is now. Authors and photos deleted since then cannot come back."""
         content = revision.content
         self.headline = content["headline"]
         self.slug = content["slug"]
         self.standfirst = content["standfirst"]
         self.body = content["body"]
         self.section_id = content["section"]
+        if "authors" in content:
+            self._restore_authors([author_id for author_id, _name in content["authors"]])
+        if "tags" in content:
+            self.tags.set(content["tags"])
+        if "lead" in content:
+            self._restore_lead(content["lead"])
         self.saved_by = by
         self.save()
+        self.record_related_in_revision()
+
+    def _restore_authors(self, author_ids):
+        existing = set(Author.objects.filter(pk__in=author_ids).values_list("pk", flat=True))
+        wanted = [author_id for author_id in author_ids if author_id in existing]
+        self.credits.exclude(author_id__in=wanted).delete()
+        for position, author_id in enumerate(wanted):
+            ArticleAuthor.objects.update_or_create(
+                article=self, author_id=author_id, defaults={"position": position}
+            )
+
+    def _restore_lead(self, lead):
+        if lead is None:
+            Caption.objects.filter(article=self).delete()
+        elif Photo.objects.filter(pk=lead["photo"]).exists():
+            Caption.objects.update_or_create(
+                article=self, defaults={"photo_id": lead["photo"], "text": lead["caption"]}
+            )
 
     @property
     def is_public(self):
@@ -511,10 +585,12 @@ class Article(models.Model):
 
     @transaction.atomic
     def add_correction(self, text, *, by=None, at=None):
-        """A dated public correction, which is also a substantive update."""
-        at = at or timezone.now()
-        correction = self.corrections.create(text=text, published_at=at, created_by=by)
-        self.mark_updated(at=at)
+        """A dated public correction, which is also a substantive update: readers see
+        the article updated now, whatever date the note carries."""
+        correction = self.corrections.create(
+            text=text, published_at=at or timezone.now(), created_by=by
+        )
+        self.mark_updated()
         return correction
 
     @transaction.atomic

@@ -7,19 +7,40 @@ from django.utils.html import format_html, format_html_join
 
 from .text import plain_text
 
-FIELDS = [("headline", "Headline"), ("slug", "Slug"), ("standfirst", "Standfirst"),
-          ("body", "Body"), ("status", "Status")]  # fmt: skip
-_TOKEN = re.compile(r"\s+|[^\s]+")
+
+def _lead_photo(content):
+    lead = content.get("lead")
+    return lead["photo_label"] if lead else ""
 
 
-def _words(value, field):
-    value = plain_text(value) if field == "body" else str(value or "")
-    return _TOKEN.findall(value)
+def _caption(content):
+    lead = content.get("lead")
+    return lead["caption"] if lead else ""
 
 
-def diff_html(old, new, field):
+# (key in the revision's content, label, how to read it as text)
+FIELDS = [
+    ("headline", "Headline", lambda content: content["headline"]),
+    ("slug", "Slug", lambda content: content["slug"]),
+    ("standfirst", "Standfirst", lambda content: content["standfirst"]),
+    ("body", "Body", lambda content: plain_text(content["body"])),
+    ("authors", "Authors", lambda content: ", ".join(name for _id, name in content["authors"])),
+    ("tags", "Tags", lambda content: ", ".join(content["tags"])),
+    ("lead", "Lead photo", _lead_photo),
+    ("lead", "Caption", _caption),
+    ("status", "Status", lambda content: content["status"]),
+]
+# Commas are words of their own, so lists of authors and tags differ item by item.
+_TOKEN = re.compile(r"\s+|,|[^\s,]+")
+
+
+def _words(value):
+    return _TOKEN.findall(str(value or ""))
+
+
+def diff_html(old, new):
     """The new text with deletions in <del> and insertions in <ins>, escaped."""
-    before, after = _words(old, field), _words(new, field)
+    before, after = _words(old), _words(new)
     parts = []
     matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
     for op, a1, a2, b1, b2 in matcher.get_opcodes():
@@ -33,10 +54,13 @@ def diff_html(old, new, field):
 
 
 def compare(old_revision, new_revision):
-    """One row per field that differs: (label, marked-up difference)."""
+    """One row per field that differs: (label, marked-up difference). Revisions made
+    before authors, tags and the lead photo were kept show no change for those."""
     rows = []
-    for field, label in FIELDS:
-        old, new = old_revision.content.get(field), new_revision.content.get(field)
+    for key, label, read in FIELDS:
+        if key not in old_revision.content or key not in new_revision.content:
+            continue
+        old, new = read(old_revision.content), read(new_revision.content)
         if old != new:
-            rows.append((label, diff_html(old, new, field)))
+            rows.append((label, diff_html(old, new)))
     return rows

@@ -43,6 +43,17 @@ def can_edit(user, article):
     return article.created_by_id == user.pk and article.status == Status.DRAFT
 
 
+def can_edit_photo(user, photo):
+    """Editors change any photo; writers only their own uploads that no article beyond
+    the draft stage uses, so a published caption or credit cannot change behind the desk."""
+    if not user.is_active or not user.has_perm("articles.change_photo"):
+        return False
+    if is_editor(user):
+        return True
+    in_use = photo.captions.exclude(article__status=Status.DRAFT).exists()
+    return photo.uploaded_by_id == user.pk and not in_use
+
+
 def available_actions(user, article=None):
     """The workflow buttons this person may press on this article (None: a new one)."""
     status = article.status if article is not None else Status.DRAFT

@@ -116,3 +116,45 @@ def test_plain_text_fields_are_escaped_on_the_page(make_article, make_photo, rea
                 "<i>cap</i>"):  # fmt: skip
         assert raw not in html
     assert "&lt;script&gt;head()&lt;/script&gt;" in html
+
+
+def test_correction_added_in_the_admin_shows_readers_an_updated_time(
+    desk_client, make_article, reader
+):
+    article = make_article(photo=True)
+    data = editor_form_data(
+        article,
+        **{"corrections-TOTAL_FORMS": "1", "corrections-0-text": "Fixed a date.",
+           "corrections-0-published_at_0": "2020-01-05",
+           "corrections-0-published_at_1": "10:00:00"},
+    )  # fmt: skip
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    assert desk_client.post(url, data).status_code == 302
+    article.refresh_from_db()
+    assert article.show_updated  # even when the note is dated before publication
+    assert "article__updated" in reader.get(article.get_absolute_url()).content.decode()
+
+
+def test_plain_text_fields_are_escaped_inside_json_ld_and_attributes(
+    make_article, make_author, make_photo, reader
+):
+    import json
+    import re
+
+    hostile = '</script><script>alert("x")</script>&'
+    photo = make_photo(alt_text=hostile, credit=hostile)
+    article = make_article(headline=hostile, standfirst=hostile, photo=photo, caption=hostile,
+                           authors=[make_author(name=hostile)])  # fmt: skip
+    html = reader.get(article.get_absolute_url()).content.decode()
+    assert "<script>alert(" not in html
+    blocks = re.findall(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    data = [json.loads(block) for block in blocks]
+    news = next(item for item in data if item.get("@type") == "NewsArticle")
+    assert news["headline"] == hostile and news["description"] == hostile
+    assert news["author"][0]["name"] == hostile
+    assert (news["image"][0]["caption"], news["image"][0]["creditText"]) == (hostile, hostile)
+    escaped = "&lt;/script&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;&amp;"
+    assert f'content="{escaped}' in html  # og:title and description attributes
+    assert f'alt="{escaped}"' in html
+    section_html = reader.get(article.section.get_absolute_url()).content.decode()
+    assert "<script>alert(" not in section_html and f'alt="{escaped}"' in section_html

@@ -4,7 +4,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 from articles import images
 from articles.models import Photo
@@ -245,3 +245,119 @@ def test_generate_renditions_replaces_the_old_files(make_photo, media_root):
     assert photo.renditions == new
     assert not old & {item["name"] for item in new}
     assert all(not (media_root / name).exists() for name in old)
+
+
+@pytest.mark.parametrize("listing", ["section", "tag", "author"])
+def test_teasers_in_listings_use_the_renditions_with_srcset_sizes_width_and_height(
+    make_article, make_author, reader, listing
+):
+    photo = Photo(alt_text='Teaser "alt"', credit="Credit")
+    photo.image.save("wide.jpg", ContentFile(jpeg_bytes((1400, 700))), save=False)
+    photo.save()
+    author = make_author()
+    article = make_article(photo=photo, tags=["grain"], authors=[author])
+    url = {
+        "section": article.section.get_absolute_url(),
+        "tag": reverse("articles:tag", args=["grain"]),
+        "author": author.get_absolute_url(),
+    }[listing]
+    html = reader.get(url).content.decode()
+    teaser = html[html.index('class="teaser"') :]
+    assert f'srcset="{photo.srcset_webp}"' in teaser and 'type="image/webp"' in teaser
+    assert f'srcset="{photo.srcset_jpeg}"' in teaser and 'sizes="' in teaser
+    assert f'src="{photo.fallback_url}"' in teaser and photo.image.url not in teaser
+    assert 'width="1400"' in teaser and 'height="700"' in teaser
+    assert 'alt="Teaser &quot;alt&quot;"' in teaser
+
+
+def test_byte_limit_is_checked_before_the_file_is_read_as_an_image(
+    editor_client, settings, media_root, private_root
+):
+    settings.NEWSROOM_PHOTO_MAX_BYTES = 1_000
+    # Not an image at all: a size message (not a format one) proves size came first.
+    response = upload(editor_client, b"\x00" * 5_000, name="big.jpg")
+    assert "at most 0 MB" in " ".join(response.context["adminform"].form.errors["image"])
+    assert not Photo.objects.exists() and stored_files(media_root, private_root) == []
+
+
+def test_pixel_refusal_leaves_no_file(editor_client, settings, media_root, private_root):
+    settings.NEWSROOM_PHOTO_MAX_PIXELS = 1_000
+    response = upload(editor_client, image_bytes(size=(100, 100)), name="big.jpg")
+    assert "megapixels" in " ".join(response.context["adminform"].form.errors["image"])
+    assert not Photo.objects.exists() and stored_files(media_root, private_root) == []
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP"])
+def test_metadata_in_png_and_webp_uploads_never_reaches_a_public_file(
+    editor_client, media_root, fmt
+):
+    exif = Image.Exif()
+    exif[0x013B] = "Camera Owner"
+    exif.get_ifd(GPS_IFD)[1] = "N"
+    xmp = "<x:xmpmeta xmlns:x='adobe:ns:meta/'>GPSLatitude 50.45</x:xmpmeta>"
+    if fmt == "PNG":  # PNG carries XMP in an iTXt chunk
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt("XML:com.adobe.xmp", xmp)
+        content = image_bytes(size=(700, 500), fmt=fmt, exif=exif, pnginfo=info)
+    else:
+        content = image_bytes(size=(700, 500), fmt=fmt, exif=exif, xmp=xmp.encode())
+    assert b"GPSLatitude" in content and b"Camera Owner" in content
+    assert upload(editor_client, content, name="upload.bin").status_code == 302
+    public = stored_files(media_root)
+    assert len(public) == 1 + len(Photo.objects.get().renditions)
+    for path in public:
+        data = path.read_bytes()
+        assert b"GPSLatitude" not in data and b"Camera Owner" not in data, path.name
+        with Image.open(path) as image:
+            assert not image.getexif() and "xmp" not in image.info, path.name
+
+
+def test_avif_is_accepted_as_this_pillow_supports_it(editor_client):
+    assert "AVIF" in images.ACCEPTED_FORMATS
+    response = upload(editor_client, image_bytes(fmt="AVIF"), name="photo.bin")
+    assert response.status_code == 302
+    assert {item["format"] for item in Photo.objects.get().renditions} == {"webp", "jpeg"}
+    form_page = editor_client.get(ADD_URL).content.decode()
+    assert "image/avif" in form_page
+
+
+def test_a_refused_file_already_in_storage_is_removed(media_root, private_root):
+    from django.core.exceptions import ValidationError
+
+    photo = Photo(alt_text="a", credit="c")
+    photo.image.save("notes.jpg", ContentFile(b"Not an image."), save=False)
+    assert stored_files(media_root)  # written by the caller before the check
+    with pytest.raises(ValidationError):
+        photo.save()
+    assert not Photo.objects.exists() and stored_files(media_root, private_root) == []
+
+
+def test_a_failed_save_leaves_no_file(make_photo, media_root, private_root, monkeypatch):
+    from django.db import models
+
+    def refuse(*args, **kwargs):
+        raise RuntimeError("database down")
+
+    monkeypatch.setattr(models.Model, "save", refuse)
+    photo = Photo(alt_text="a", credit="c")
+    photo.image.save("ok.jpg", ContentFile(jpeg_bytes((800, 600))), save=False)
+    with pytest.raises(RuntimeError):
+        photo.save()
+    assert stored_files(media_root, private_root) == []
+
+
+def test_replacing_a_photos_image_removes_the_old_public_files_and_original(
+    editor_client, make_photo, media_root, private_root, django_capture_on_commit_callbacks
+):
+    photo = make_photo()
+    old = stored_files(media_root, private_root)
+    url = reverse("admin:articles_photo_change", args=[photo.pk])
+    data = {"image": SimpleUploadedFile("new.jpg", jpeg_bytes((900, 600))), "alt_text": "Alt",
+            "caption": "Caption", "credit": "Credit"}  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_client.post(url, data).status_code == 302
+    photo.refresh_from_db()
+    assert photo.width == 900
+    remaining = stored_files(media_root, private_root)
+    assert not set(old) & set(remaining)
+    assert len(remaining) == 2 + len(photo.renditions)  # public copy, original, renditions

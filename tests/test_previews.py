@@ -51,3 +51,20 @@ def test_admin_change_page_offers_the_preview_link(editor_client, make_article):
     article = make_article(publish=False)
     html = editor_client.get(reverse("admin:articles_article_change", args=[article.pk]))
     assert "/preview/" in html.content.decode()
+
+
+def test_preview_is_never_served_from_the_page_cache(make_article, reader, page_cache):
+    article = make_article(publish=False, headline="First draft headline")
+    url = previews.preview_url(article)
+    assert "First draft headline" in reader.get(url).content.decode()
+    article.headline = "Second draft headline"
+    article.save()
+    response = reader.get(url)
+    assert "Second draft headline" in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_preview_page_carries_no_structured_data(make_article, reader):
+    article = make_article(publish=False, headline="Unannounced")
+    html = reader.get(previews.preview_url(article)).content.decode()
+    assert "application/ld+json" not in html

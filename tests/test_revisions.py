@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from articles.models import ArticleRevision
+from articles.models import Article, ArticleAuthor, ArticleRevision, Caption
 from tests.staff import editor_form_data
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +81,107 @@ def test_saving_a_form_opened_before_someone_elses_save_is_refused_naming_them(
     assert "Carla saved this article" in errors
     article.refresh_from_db()
     assert article.headline == "Carla's edit"
+
+
+def test_a_revision_saved_in_the_admin_keeps_authors_tags_and_the_lead_photo(
+    desk_client, make_article, make_author, make_photo
+):
+    article = make_article(publish=False, authors=[make_author(name="Olena")], tags=["war"])
+    photo = make_photo(caption="Photo's own caption")
+    second = make_author(name="Taras")
+    data = editor_form_data(
+        article,
+        new_tags="kharkiv",
+        **{"credits-TOTAL_FORMS": "2", "credits-1-author": second.pk,
+           "credits-1-position": "1", "credits-1-article": article.pk,
+           "lead-TOTAL_FORMS": "1", "lead-INITIAL_FORMS": "0", "lead-0-article": article.pk,
+           "lead-0-photo": photo.pk, "lead-0-text": "Rescuers at <night>"},
+    )  # fmt: skip
+    data["tags"] = [article.tags.get().pk]
+    assert desk_client.post(change_url(article), data).status_code == 302
+    content = article.revisions.first().content
+    assert [name for _id, name in content["authors"]] == ["Olena", "Taras"]
+    assert content["tags"] == ["kharkiv", "war"]
+    history = desk_client.get(reverse("admin:articles_article_revisions", args=[article.pk]))
+    assert "<td>Olena, Taras</td>" in history.content.decode()
+    assert content["lead"] == {
+        "photo": photo.pk, "photo_label": str(photo), "caption": "Rescuers at <night>"
+    }  # fmt: skip
+
+
+def test_restore_brings_back_authors_tags_and_the_lead_photo(
+    desk_client, make_article, make_author, make_photo
+):
+    olena, taras = make_author(name="Olena"), make_author(name="Taras")
+    first_photo, second_photo = make_photo(), make_photo()
+    article = make_article(publish=False, authors=[olena, taras], tags=["war", "kharkiv"],
+                           photo=first_photo, caption="First caption")  # fmt: skip
+    article.record_related_in_revision()  # the factory adds relations after saving
+    original = article.revisions.first()
+    assert original.content["lead"]["caption"] == "First caption"
+
+    article.credits.filter(author=olena).delete()
+    article.tags.set(["peace"])
+    Caption.objects.filter(article=article).update(photo=second_photo, text="Second caption")
+    article.headline = "Bad edit"
+    article.save()
+    article.record_related_in_revision()
+
+    url = reverse("admin:articles_article_restore", args=[article.pk, original.pk])
+    assert desk_client.post(url).status_code == 302
+    article = Article.objects.get(pk=article.pk)
+    assert article.byline == [olena, taras]
+    assert sorted(article.tags.names()) == ["kharkiv", "war"]
+    assert (article.lead_photo.photo, article.lead_photo.text) == (first_photo, "First caption")
+    assert article.revisions.first().content["authors"] == original.content["authors"]
+
+
+def test_restoring_a_revision_without_a_lead_photo_removes_it(
+    desk_editor, make_article, make_photo
+):
+    article = make_article(publish=False)
+    bare = article.revisions.first()
+    assert bare.content["lead"] is None
+    Caption.objects.create(article=article, photo=make_photo())
+    article.save()
+    article.record_related_in_revision()
+    article.restore(bare, by=desk_editor)
+    assert not Caption.objects.filter(article=article).exists()
+
+
+def test_diff_shows_changes_of_authors_tags_lead_photo_and_caption(
+    desk_client, make_article, make_author, make_photo
+):
+    olena, taras = make_author(name="Olena"), make_author(name="Taras")
+    article = make_article(
+        publish=False, authors=[olena], tags=["war"], photo=make_photo(caption="Old photo"),
+        caption="Old caption",
+    )  # fmt: skip
+    article.record_related_in_revision()
+    old = article.revisions.first()
+    ArticleAuthor.objects.create(article=article, author=taras, position=1)
+    article.tags.add("kharkiv")
+    Caption.objects.filter(article=article).update(
+        photo=make_photo(caption="New photo"), text="New caption"
+    )
+    article.save()
+    article.record_related_in_revision()
+    url = reverse("admin:articles_article_compare", args=[article.pk])
+    response = desk_client.get(url, {"revision": [old.pk, article.revisions.first().pk]})
+    rows = dict(response.context["rows"])
+    assert rows["Authors"] == "Olena<ins>, Taras</ins>"
+    assert rows["Tags"] == "<ins>kharkiv, </ins>war"
+    assert "<del>Old</del><ins>New</ins>" in rows["Lead photo"]
+    assert "<del>Old</del><ins>New</ins>" in rows["Caption"]
+    assert "Headline" not in rows
+
+
+def test_a_post_without_the_version_it_was_opened_on_is_refused(desk_client, make_article):
+    article = make_article(publish=False, headline="Kept")
+    data = editor_form_data(article, headline="Blind overwrite")
+    del data["loaded_version"]
+    response = desk_client.post(change_url(article), data)
+    assert response.status_code == 200
+    assert "reload the page" in " ".join(response.context["adminform"].form.non_field_errors())
+    article.refresh_from_db()
+    assert article.headline == "Kept"

@@ -3,7 +3,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from articles import roles
-from articles.models import Article, AuditEntry, Status
+from articles.models import Article, AuditEntry, Caption, Status
 from tests.staff import article_form_data
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +158,133 @@ def test_role_changes_are_written_to_the_audit_log(admin_client, admin_user, wri
     entry = AuditEntry.objects.get(action="role change")
     assert entry.actor == admin_user
     assert "added to Editor" in entry.message and "removed from Writer" in entry.message
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"created_by": "1"},
+        {"kill_note": "Forged note"},
+        {"killed_at_0": "2030-01-01", "killed_at_1": "10:00"},
+        {"went_live_at_0": "2030-01-01", "went_live_at_1": "10:00"},
+        {"published_at_0": "2030-01-01", "published_at_1": "10:00"},
+        {"updated_at_0": "2030-01-01", "updated_at_1": "10:00"},
+        {"embargoed_until_0": "2030-01-01", "embargoed_until_1": "10:00"},
+        {"substantive_update": "on"},
+        {"word_count": "9999"},
+    ],
+    ids=lambda forged: next(iter(forged)).removesuffix("_0"),
+)
+def test_writer_posting_a_field_their_form_does_not_show_is_refused_and_changes_nothing(
+    writer_client, writer, make_article, forged
+):
+    article = make_article(publish=False, created_by=writer, headline="Mine")
+    before = Article.objects.filter(pk=article.pk).values().get()
+    data = article_form_data(article, headline="Forged edit", **forged)
+    assert writer_client.post(change_url(article), data).status_code == 403
+    assert Article.objects.filter(pk=article.pk).values().get() == before
+    assert not AuditEntry.objects.exists()
+
+
+def test_writer_forging_status_on_a_new_article_is_refused(writer_client, make_section):
+    data = article_form_data(
+        section=make_section().pk, headline="New", slug="new", status="published"
+    )
+    assert writer_client.post(ADD_URL, data).status_code == 403
+    assert not Article.objects.filter(slug="new").exists()
+
+
+def test_writer_cannot_move_another_articles_author_or_photo_into_their_own(
+    writer_client, writer, other_writer, make_article, make_photo
+):
+    mine = make_article(publish=False, created_by=writer, authors=[])
+    theirs = make_article(publish=False, created_by=other_writer, photo=True)
+    their_credit = theirs.credits.get()
+    data = article_form_data(
+        mine,
+        **{"credits-TOTAL_FORMS": "1", "credits-INITIAL_FORMS": "1",
+           "credits-0-id": their_credit.pk, "credits-0-article": theirs.pk,
+           "credits-0-author": their_credit.author_id, "credits-0-position": "0",
+           "lead-TOTAL_FORMS": "1", "lead-INITIAL_FORMS": "1", "lead-0-article": theirs.pk,
+           "lead-0-photo": theirs.lead_photo.photo_id, "lead-0-text": "Stolen"},
+    )  # fmt: skip
+    response = writer_client.post(change_url(mine), data)
+    assert response.status_code in (200, 403)
+    their_credit.refresh_from_db()
+    assert their_credit.article_id == theirs.pk
+    assert Caption.objects.get(article=theirs).text != "Stolen"
+    assert not mine.credits.exists() and not Caption.objects.filter(article=mine).exists()
+
+
+def test_writer_cannot_restore_revisions_of_others_or_of_published_articles(
+    writer_client, writer, other_writer, make_article
+):
+    for article in (
+        make_article(publish=False, created_by=other_writer, headline="Theirs"),
+        make_article(created_by=writer, headline="Mine, live"),
+    ):
+        first = article.revisions.last()
+        article.headline = "Later"
+        article.save()
+        url = reverse("admin:articles_article_restore", args=[article.pk, first.pk])
+        assert writer_client.post(url).status_code == 403
+        article.refresh_from_db()
+        assert article.headline == "Later"
+
+
+def test_writer_posting_the_unpublish_list_action_is_refused(writer_client, writer, make_article):
+    article = make_article(created_by=writer, photo=True)
+    response = writer_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "unpublish_selected", "_selected_action": [article.pk]},
+    )
+    assert response.status_code == 403
+    article.refresh_from_db()
+    assert article.is_public and not AuditEntry.objects.exists()
+
+
+def test_writer_cannot_change_a_photo_a_published_article_uses(
+    writer_client, writer, make_article, make_photo
+):
+    photo = make_photo(credit="Agency")
+    photo.uploaded_by = writer
+    photo.save()
+    make_article(photo=photo)
+    url = reverse("admin:articles_photo_change", args=[photo.pk])
+    data = {"alt_text": "x", "caption": "x", "credit": "Forged credit"}
+    assert writer_client.post(url, data).status_code == 403
+    photo.refresh_from_db()
+    assert photo.credit == "Agency"
+
+
+def test_editor_cannot_forge_a_kill_without_the_workflow_step(desk_client, make_article):
+    from tests.staff import editor_form_data
+
+    article = make_article(photo=True)
+    data = editor_form_data(article, kill_note="Forged", killed_at_0="2030-01-01")
+    assert desk_client.post(change_url(article), data).status_code == 403
+    article.refresh_from_db()
+    assert article.is_public and article.kill_note == ""
+
+
+def test_making_someone_a_superuser_is_an_audited_role_change(admin_client, admin_user, writer):
+    url = reverse("admin:auth_user_change", args=[writer.pk])
+    form = admin_client.get(url).context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        username=writer.username,
+        groups=[Group.objects.get(name="Writer").pk],
+        user_permissions=[],
+        is_staff="on",
+        is_active="on",
+        is_superuser="on",
+        date_joined_0=writer.date_joined.strftime("%Y-%m-%d"),
+        date_joined_1=writer.date_joined.strftime("%H:%M:%S"),
+        last_login_0="",
+        last_login_1="",
+    )
+    data.pop("password", None)
+    assert admin_client.post(url, data).status_code == 302
+    entry = AuditEntry.objects.get(action="role change")
+    assert entry.actor == admin_user and "added to superusers" in entry.message
+    assert "Writer" not in entry.message

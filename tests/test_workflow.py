@@ -214,3 +214,82 @@ def test_breaking_news_form_needs_a_headline_and_is_closed_to_writers(client, de
     assert response.status_code == 200 and not FeedEntry.objects.exists()
     client.force_login(writer)
     assert client.get(url).status_code == 403
+
+
+def test_scheduled_article_reaches_the_front_page_and_feeds_at_its_time_with_no_job(
+    desk_editor, make_article, reader
+):
+    article = make_article(publish=False, photo=True, headline="Scheduled story")
+    at = timezone.now() + timedelta(hours=2)
+    workflow.schedule(article, desk_editor, at)
+    surfaces = ["/", "/feed/rss/", article.section.get_absolute_url()]
+    for url in surfaces:
+        assert "Scheduled story" not in reader.get(url).content.decode(), url
+    with time_machine.travel(at + timedelta(seconds=1), tick=False):
+        for url in surfaces:
+            assert "Scheduled story" in reader.get(url).content.decode(), url
+
+
+def test_scheduling_an_incomplete_article_is_refused_like_publishing(make_article, desk_editor):
+    article = make_article(publish=False, standfirst="")
+    with pytest.raises(workflow.PublishRefused) as refusal:
+        workflow.schedule(article, desk_editor, timezone.now() + timedelta(hours=1))
+    assert refusal.value.missing == ["a standfirst", "a lead photo with its credit and alt text"]
+    article.refresh_from_db()
+    assert article.status == Status.DRAFT and article.published_at is None
+
+
+def test_a_missing_headline_is_named_among_what_publishing_needs(make_article):
+    article = make_article(publish=False, photo=True)
+    article.headline = "  "
+    assert article.missing_for_publication() == ["a headline"]
+
+
+def test_publish_list_action_refuses_incomplete_articles_with_what_is_missing(
+    desk_client, make_article
+):
+    ready = make_article(publish=False, photo=True)
+    incomplete = make_article(publish=False, standfirst="", photo=True)
+    response = desk_client.post(
+        reverse("admin:articles_article_changelist"),
+        {"action": "publish_selected", "_selected_action": [ready.pk, incomplete.pk]},
+        follow=True,
+    )
+    assert "add a standfirst" in response.content.decode()
+    ready.refresh_from_db()
+    incomplete.refresh_from_db()
+    assert ready.is_public and incomplete.status == Status.DRAFT
+
+
+def test_killed_article_leaves_feeds_sitemaps_search_and_every_listing(
+    make_article, make_author, desk_editor, reader
+):
+    author = make_author()
+    article = make_article(photo=True, headline="Zanzibar withdrawn", tags=["zanzibar"],
+                           authors=[author])  # fmt: skip
+    workflow.add_correction(article, desk_editor, "An earlier version misspelled a name.")
+    tag_url = reverse("articles:tag", args=["zanzibar"])
+    surfaces = ["/", "/feed/rss/", "/feed/atom/", "/sitemap-articles.xml", "/news-sitemap.xml",
+                "/search/?q=Zanzibar", author.get_absolute_url(),
+                article.section.get_absolute_url(), tag_url, "/corrections/"]  # fmt: skip
+    address = article.get_absolute_url()
+    for url in surfaces:
+        assert address in reader.get(url).content.decode(), url
+    workflow.kill(article, desk_editor, "Legal reasons.")
+    for url in surfaces:
+        response = reader.get(url)
+        assert address not in response.content.decode(), url
+        assert response.status_code == (404 if url == tag_url else 200), url
+
+
+def test_writer_posting_the_breaking_news_form_creates_nothing(writer_client):
+    url = reverse("admin:feed_feedentry_breaking")
+    assert writer_client.post(url, {"headline": "Forged", "pinned": "on"}).status_code == 403
+    assert not FeedEntry.objects.exists() and not AuditEntry.objects.exists()
+
+
+def test_breaking_news_is_audited_with_who_posted_it(desk_client, desk_editor):
+    url = reverse("admin:feed_feedentry_breaking")
+    desk_client.post(url, {"headline": "Quake hits the coast", "summary": ""})
+    entry = AuditEntry.objects.get(object_repr="Quake hits the coast")
+    assert entry.actor == desk_editor and entry.action == "publish"
