@@ -145,8 +145,38 @@ class AuthorAdmin(admin.ModelAdmin):
     autocomplete_fields = ["photo", "user"]
 
 
+class PublishedArticleInlineFormSet(forms.BaseInlineFormSet):
+    """A public article keeps what publishing required: its byline and its lead photo."""
+
+    required_message = ""
+
+    def clean(self):
+        super().clean()
+        article = self.instance
+        if not article.pk or article.status != Status.PUBLISHED:
+            return
+        kept = [
+            form
+            for form in self.forms
+            if form.has_changed() or form.instance.pk
+            if not (self.can_delete and self._should_delete_form(form))
+            if form.cleaned_data
+        ]
+        if not kept:
+            raise forms.ValidationError(self.required_message)
+
+
+class BylineFormSet(PublishedArticleInlineFormSet):
+    required_message = "A published article needs at least one author: unpublish it first."
+
+
+class LeadPhotoFormSet(PublishedArticleInlineFormSet):
+    required_message = "A published article needs its lead photo: unpublish it first."
+
+
 class ArticleAuthorInline(admin.TabularInline):
     model = ArticleAuthor
+    formset = BylineFormSet
     extra = 1
     autocomplete_fields = ["author"]
     verbose_name = "author"
@@ -155,6 +185,7 @@ class ArticleAuthorInline(admin.TabularInline):
 
 class CaptionInline(admin.StackedInline):
     model = Caption
+    formset = LeadPhotoFormSet
     can_delete = True
     max_num = 1
     extra = 1

@@ -293,3 +293,33 @@ def test_breaking_news_is_audited_with_who_posted_it(desk_client, desk_editor):
     desk_client.post(url, {"headline": "Quake hits the coast", "summary": ""})
     entry = AuditEntry.objects.get(object_repr="Quake hits the coast")
     assert entry.actor == desk_editor and entry.action == "publish"
+
+
+@pytest.mark.parametrize(
+    ("removal", "message"),
+    [
+        ({"credits-0-DELETE": "on"}, "needs at least one author"),
+        ({"lead-0-DELETE": "on"}, "needs its lead photo"),
+    ],
+    ids=["last-author", "lead-photo"],
+)
+def test_saving_a_published_article_cannot_remove_what_publishing_required(
+    desk_client, make_article, reader, removal, message
+):
+    article = make_article(photo=True)
+    response = desk_client.post(change_url(article), editor_form_data(article, **removal))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert article.credits.count() == 1
+    assert Caption.objects.filter(article=article).exists()
+    assert reader.get(article.get_absolute_url()).status_code == 200
+
+
+def test_unpublishing_and_removing_the_lead_photo_in_one_save_is_allowed(desk_client, make_article):
+    article = make_article(photo=True)
+    data = editor_form_data(article, status="draft", **{"lead-0-DELETE": "on"})
+    response = desk_client.post(change_url(article), data)
+    assert response.status_code == 302
+    article.refresh_from_db()
+    assert article.status == "draft"
+    assert not Caption.objects.filter(article=article).exists()
