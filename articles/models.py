@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from taggit.managers import TaggableManager
+from taggit.models import TaggedItem
 
 from . import images, text
 
@@ -262,7 +263,25 @@ class ArticleQuerySet(models.QuerySet):
         )
         tag_ids = [tag.pk for tag in article.tags.all()]
         if tag_ids:
-            related = self.filter(nearby, tags__in=tag_ids).annotate(shared_tags=models.Count("pk"))
+            # Counted per candidate through the (content type, object id) index: a tag
+            # with years of history costs nothing extra.
+            shared = (
+                TaggedItem.objects.filter(
+                    content_type__app_label=self.model._meta.app_label,
+                    content_type__model=self.model._meta.model_name,
+                    object_id=models.OuterRef("pk"),
+                    tag_id__in=tag_ids,
+                )
+                .order_by()
+                .values("object_id")
+                .annotate(count=models.Count("pk"))
+                .values("count")
+            )
+            related = (
+                self.filter(nearby)
+                .annotate(shared_tags=models.Subquery(shared, output_field=models.IntegerField()))
+                .filter(shared_tags__gt=0)
+            )
             order = ["-shared_tags", "-published_at", "-id"]
         else:
             related = self.filter(nearby, section_id=article.section_id)

@@ -58,6 +58,9 @@ class _PlainText(Func):
     output_field = TextField()
 
 
+RANKED_CANDIDATES = 1000
+
+
 def search_articles(query_text):
     """Published articles matching the query, best first, with highlighted text."""
     query = SearchQuery(query_text, config=SEARCH_CONFIG, search_type="websearch")
@@ -68,9 +71,16 @@ def search_articles(query_text):
     }
     relevance = SearchRank(F("search_document"), query, normalization=Value(32))
     age = _AgeInDays(Now() - F("published_at"))
-    return (
+    # Rank only the newest matches: a common word matches most of the archive, and ranking
+    # all of it would make one search cost seconds. Older stories still rank among these.
+    candidates = (
         Article.objects.published()
         .filter(search_document=query)
+        .order_by("-published_at", "-id")
+        .values("pk")[:RANKED_CANDIDATES]
+    )
+    return (
+        Article.objects.filter(pk__in=candidates)
         .select_related("section")
         .only("headline", "slug", "standfirst", "published_at", "section__name", "section__slug")
         .annotate(

@@ -29,7 +29,15 @@ def absolute_url_builder(request):
     """A function from a site path (or a full URL) to a full URL on the canonical host,
     the one feeds and sitemaps use too."""
     root = f"{request.scheme}://{get_current_site(request).domain}/"
-    return lambda location: urljoin(root, str(location))
+
+    def absolute(location):
+        location = str(location)
+        # Site paths, the common case, need no parsing; urljoin handles everything else.
+        if location.startswith("/") and not location.startswith("//"):
+            return root + location[1:]
+        return urljoin(root, location)
+
+    return absolute
 
 
 def json_ld_script(data):

@@ -47,6 +47,17 @@ def parse_args():
     )
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8106)))
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=int(os.environ.get("GUNICORN_THREADS", 4)),
+        help="Threads per gunicorn worker.",
+    )
+    parser.add_argument(
+        "--settings",
+        default=os.environ.get("BENCH_SETTINGS", "newsroom.settings"),
+        help="Django settings module the server runs with.",
+    )
     parser.add_argument("--duration", type=int, default=15, help="Seconds per page run.")
     parser.add_argument("--connections", type=int, default=16, help="Per page run.")
     parser.add_argument("--mix-duration", type=int, default=60)
@@ -68,6 +79,7 @@ def env_for(args, **extra):
         "NEWSROOM_MEDIA_ROOT": str(RESULTS / "media"),
         "DJANGO_LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT),
+        "DJANGO_SETTINGS_MODULE": args.settings,
     }
     env.update({key: str(value) for key, value in extra.items()})
     return env
@@ -120,7 +132,7 @@ def targets(args):
     result = subprocess.run(
         [sys.executable, "-m", "bench.targets"],
         cwd=ROOT,
-        env=env_for(args, DJANGO_SETTINGS_MODULE="newsroom.settings"),
+        env=env_for(args),
         check=True,
         text=True,
         capture_output=True,
@@ -151,6 +163,7 @@ class Server:
             NEWSROOM_PAGE_CACHE_SECONDS=600 if cached else 0,
             BENCH_FLOOR_FILE=RESULTS / "floor.html",
             WEB_CONCURRENCY=args.workers,
+            GUNICORN_THREADS=args.threads,
         )
         self.process = None
 
@@ -283,11 +296,17 @@ def main():
 
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": sys.version.split()[0],
+            "load_average_at_start": [round(load, 2) for load in os.getloadavg()],
+        },
         "settings": {
             "articles": args.articles,
             "entries": args.entries,
             "workers": args.workers,
+            "threads": args.threads,
+            "django_settings": args.settings,
             "connections": args.connections,
             "duration_s": args.duration,
         },
@@ -325,6 +344,7 @@ def main():
                     f"{report['mix']['requests']} requests, {report['mix']['errors']} errors"
                 )
 
+    report["machine"]["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
     uncached, cached = report["uncached"], report["cached"]
     report["targets"] = {
         "article_uncached_share_at_least_0.20": uncached["article"]["share_of_floor"],

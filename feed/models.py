@@ -15,7 +15,10 @@ class FeedEntryQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        return self.select_related("article__section")
+        # A feed row shows the article's headline and standfirst, never its body.
+        return self.select_related("article__section").defer(
+            "article__body", "article__search_document"
+        )
 
     def stream(self):
         """The chronological News Feed: pinned entries are shown above it instead."""

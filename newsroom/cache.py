@@ -11,6 +11,7 @@ The cache is an optimisation. When it is unreachable (Redis down) every call her
 once, answers "nothing cached", and the site keeps serving fresh pages.
 """
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -19,8 +20,10 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
+from django.core.cache.backends.redis import RedisCacheClient
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 
 logger = logging.getLogger("newsroom.cache")
 
@@ -77,6 +80,31 @@ STORED_HEADERS = {"content-type", "content-language", "etag", "vary", "cache-con
 OUTAGE_BACKOFF_SECONDS = 5
 
 
+class _SharedClientRedisCacheClient(RedisCacheClient):
+    """Django's client builds a new redis.Redis (and its table of reply parsers) for every
+    cache call, which costs more than the round trip to Redis on a page-cache hit. One
+    redis.Redis per connection pool is thread-safe, so each process keeps and reuses it."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
+class RedisCache(DjangoRedisCache):
+    """Django's Redis cache backend, reusing its Redis clients (see above)."""
+
+    def __init__(self, server, params):
+        super().__init__(server, params)
+        self._class = _SharedClientRedisCacheClient
+
+
 def exempt(view):
     """Never serve or store this view's responses from the page cache."""
     view.page_cache_exempt = True
@@ -85,8 +113,15 @@ def exempt(view):
 
 def tags_for(path):
     """The tags a page at `path` depends on, or None when it is never cached."""
+    return _tags_for(get_urlconf() or settings.ROOT_URLCONF, path)
+
+
+# Resolving a URL costs more than the rest of a cache hit; a path always resolves the same
+# way under one URLconf, so each process remembers the answers for its busiest paths.
+@functools.lru_cache(maxsize=8192)
+def _tags_for(urlconf, path):
     try:
-        match = resolve(path)
+        match = resolve(path, urlconf)
     except Resolver404:
         return None
     if getattr(match.func, "page_cache_exempt", False):
@@ -94,7 +129,7 @@ def tags_for(path):
     if UNCACHED_NAMESPACES.intersection(match.namespaces):
         return None
     route_tags = ROUTE_TAGS.get(match.view_name)
-    return [SITE, *(route_tags(match.kwargs) if route_tags else [CONTENT])]
+    return (SITE, *(route_tags(match.kwargs) if route_tags else [CONTENT]))
 
 
 class _Outage:

@@ -230,7 +230,7 @@ TAGGIT_CASE_INSENSITIVE = True
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "newsroom.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("NEWSROOM_CACHE_PREFIX", "newsroom"),
         # A dead Redis must cost milliseconds, not a hung worker.

@@ -1,12 +1,13 @@
 """How readers and machines find the newsroom: head metadata, JSON-LD, feed links, and
 the Related and Latest blocks. Every query starts from Article.objects.published()."""
 
+import functools
 from urllib.parse import urlencode
 
 from django import template
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.text import Truncator
 
 from articles import crops, structured_data
@@ -22,15 +23,19 @@ DEFAULT_IMAGE = ("img/og-default.png", 1200, 630)
 
 
 def _feed_links(name, rss, atom, slug=None):
-    args = [slug] if slug else []
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    urls = _feed_urls(urlconf, get_script_prefix(), rss, atom, slug)
     return [
-        {"title": f"{name} (RSS)", "type": "application/rss+xml", "href": reverse(rss, args=args)},
-        {
-            "title": f"{name} (Atom)",
-            "type": "application/atom+xml",
-            "href": reverse(atom, args=args),
-        },
+        {"title": f"{name} (RSS)", "type": "application/rss+xml", "href": urls[0]},
+        {"title": f"{name} (Atom)", "type": "application/atom+xml", "href": urls[1]},
     ]
+
+
+# Every page links the same few feeds; reversing them once per process is enough.
+@functools.lru_cache(maxsize=1024)
+def _feed_urls(urlconf, prefix, rss, atom, slug):
+    args = [slug] if slug else []
+    return reverse(rss, args=args, urlconf=urlconf), reverse(atom, args=args, urlconf=urlconf)
 
 
 def page_meta(context):
@@ -139,14 +144,19 @@ def news_feed_json_ld(context, entries):
     return structured_data.json_ld_script(structured_data.news_feed(entries, absolute))
 
 
+# What the Related and Latest blocks never show: the two largest columns of an article.
+UNSHOWN_COLUMNS = ("body", "search_document")
+
+
 @register.inclusion_tag("articles/_related.html")
 def related_articles(article):
-    return {"articles": Article.objects.published().related_to(article, RELATED_COUNT)}
+    related = Article.objects.published().defer(*UNSHOWN_COLUMNS)
+    return {"articles": related.related_to(article, RELATED_COUNT)}
 
 
 @register.inclusion_tag("articles/_latest.html")
 def latest_articles(article=None):
-    articles = Article.objects.published().select_related("section")
+    articles = Article.objects.published().defer(*UNSHOWN_COLUMNS).select_related("section")
     if article is not None:
         articles = articles.exclude(pk=article.pk)
     return {"articles": articles.order_by("-published_at", "-id")[:LATEST_COUNT]}
