@@ -34,10 +34,10 @@ def crop_url(photo, ratio):
     return reverse("photo-crop", args=[photo.pk, ratio])
 
 
-def crop_path(photo, ratio):
+def crop_path(photo, ratio, pk=None):
     # The upload name is unique per file, so a replaced image gets fresh crops.
     stem = PurePath(photo.image.name).stem
-    return Path(settings.MEDIA_ROOT) / "crops" / f"{photo.pk}-{stem}-{ratio}.jpg"
+    return Path(settings.MEDIA_ROOT) / "crops" / f"{pk or photo.pk}-{stem}-{ratio}.jpg"
 
 
 def make_crop(photo, ratio):

@@ -241,10 +241,30 @@ def generate_renditions(photo):
     photo.renditions = new
     if photo.pk:
         type(photo).objects.filter(pk=photo.pk).update(renditions=new)
+        _delete_crops(photo)
+        make_crops(photo)
     return new
 
 
-def delete_files(photo):
+def make_crops(photo):
+    """Cut the fixed-ratio crops that structured data and social cards name, once."""
+    from . import crops  # crops serves them and imports the models
+
+    for ratio in crops.RATIOS:
+        crops.make_crop(photo, ratio)
+
+
+def _delete_crops(photo, pk=None):
+    from . import crops
+
+    if (pk or photo.pk) and photo.image:
+        for ratio in crops.RATIOS:
+            crops.crop_path(photo, ratio, pk).unlink(missing_ok=True)
+
+
+def delete_files(photo, pk=None):
+    """Remove every file of `photo`; `pk` names a row that was just deleted."""
+    _delete_crops(photo, pk)
     _delete_renditions(photo)
     if photo.image:
         photo.image.storage.delete(photo.image.name)

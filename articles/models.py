@@ -139,6 +139,7 @@ class Photo(models.Model):
             images.ingest(self)
             try:
                 super().save(*args, **kwargs)
+                images.make_crops(self)
             except Exception:
                 images.delete_files(self)
                 raise
@@ -149,8 +150,9 @@ class Photo(models.Model):
         self._loaded_image = self.image.name
 
     def delete(self, *args, **kwargs):
+        pk = self.pk
         result = super().delete(*args, **kwargs)
-        images.delete_files(self)
+        images.delete_files(self, pk)
         return result
 
     @classmethod

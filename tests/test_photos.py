@@ -135,7 +135,8 @@ def test_every_public_file_is_stripped_of_exif_gps_xmp_and_iptc(editor_client, m
     assert upload(editor_client, content).status_code == 302
     photo = Photo.objects.get()
     public = stored_files(media_root)
-    assert len(public) == 1 + len(photo.renditions)
+    # The image, its renditions and the three fixed-ratio crops.
+    assert len(public) == 1 + len(photo.renditions) + 3
     for path in public:
         data = path.read_bytes()
         for secret in (b"Exif\x00", b"GPSLatitude", b"xmpmeta", b"Photoshop 3.0", b"Jo Bloggs"):
@@ -304,7 +305,7 @@ def test_metadata_in_png_and_webp_uploads_never_reaches_a_public_file(
     assert b"GPSLatitude" in content and b"Camera Owner" in content
     assert upload(editor_client, content, name="upload.bin").status_code == 302
     public = stored_files(media_root)
-    assert len(public) == 1 + len(Photo.objects.get().renditions)
+    assert len(public) == 1 + len(Photo.objects.get().renditions) + 3
     for path in public:
         data = path.read_bytes()
         assert b"GPSLatitude" not in data and b"Camera Owner" not in data, path.name
@@ -360,4 +361,5 @@ def test_replacing_a_photos_image_removes_the_old_public_files_and_original(
     assert photo.width == 900
     remaining = stored_files(media_root, private_root)
     assert not set(old) & set(remaining)
-    assert len(remaining) == 2 + len(photo.renditions)  # public copy, original, renditions
+    # public copy, original, renditions and the three crops
+    assert len(remaining) == 2 + len(photo.renditions) + 3

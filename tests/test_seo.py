@@ -164,23 +164,34 @@ def test_favicon_and_manifest_are_served(reader):
 
 
 @pytest.mark.parametrize(("ratio", "shape"), [("16x9", (16, 9)), ("4x3", (4, 3)), ("1x1", (1, 1))])
-def test_crop_is_cut_once_and_then_served_from_disk(reader, make_article, make_photo, ratio, shape):
+def test_crop_is_cut_at_upload_and_then_served_from_disk(
+    reader, make_article, make_photo, ratio, shape
+):
     photo = make_photo()
+    path = crops.crop_path(photo, ratio)
+    assert path.exists()  # cut when the photo was saved, not when a reader asks
+    written = path.stat().st_mtime_ns
     make_article(photo=photo)
     url = f"/photos/{photo.pk}/crop/{ratio}.jpg"
 
     first = reader.get(url)
-    path = crops.crop_path(photo, ratio)
-    written = path.stat().st_mtime_ns
     second = reader.get(url)
 
     assert first.status_code == second.status_code == 200
     assert first["Content-Type"] == "image/jpeg"
-    assert path.stat().st_mtime_ns == written  # not cut again
+    assert path.stat().st_mtime_ns == written  # never cut again
     with Image.open(path) as image:
         width, height = image.size
     assert abs(width / height - shape[0] / shape[1]) < 0.05
     assert (width, height) == crops.crop_size(photo, ratio)
+
+
+def test_deleting_a_photo_deletes_its_crops(make_photo):
+    photo = make_photo()
+    paths = [crops.crop_path(photo, ratio) for ratio in crops.RATIOS]
+    assert all(path.exists() for path in paths)
+    photo.delete()
+    assert not any(path.exists() for path in paths)
 
 
 def test_crops_of_unpublished_photos_stay_private(reader, make_article, make_photo):
