@@ -71,8 +71,7 @@ bench: $(STAMP)
 	  { echo "make bench needs wrk: apt-get install wrk" >&2; exit 1; }
 	@redis-cli ping >/dev/null 2>&1 || { command -v redis-server >/dev/null || \
 	  apt-get install -y -qq redis-server; redis-server --daemonize yes >/dev/null; }
-	@export BENCH_DATABASE_URL="$${BENCH_DATABASE_URL:-$$(echo "$${DATABASE_URL:-$$($(PY) -m newsroom.localdb)}" | sed 's|/[^/]*$$|/newsroom_bench|')}" && \
-	  $(PY) -m bench.run $(ARGS)
+	@$(with_db) $(PY) -m bench.run $(ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

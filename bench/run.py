@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 
@@ -38,9 +39,12 @@ def parse_args():
     parser.add_argument("--entries", type=int, default=int(os.environ.get("ENTRIES", 50_000)))
     parser.add_argument(
         "--database-url",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/newsroom_bench"
+        default=os.environ.get("BENCH_DATABASE_URL")
+        or with_database(
+            os.environ.get("DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/newsroom"),
+            "newsroom_bench",
         ),
+        help="The benchmark's own database (default: newsroom_bench beside DATABASE_URL).",
     )
     parser.add_argument(
         "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
@@ -96,6 +100,11 @@ def manage(args, *command, capture=False, **extra):
     )
 
 
+def with_database(url, name):
+    """`url` naming database `name`, keeping host, port, socket and options."""
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
 def database_rows(url):
     try:
         with psycopg.connect(url, connect_timeout=3) as conn:
@@ -107,8 +116,8 @@ def database_rows(url):
 
 
 def prepare_database(args):
-    name = args.database_url.rsplit("/", 1)[1]
-    admin_url = args.database_url.rsplit("/", 1)[0] + "/postgres"
+    name = urlsplit(args.database_url).path.lstrip("/")
+    admin_url = with_database(args.database_url, "postgres")
     rows = database_rows(args.database_url)
     # seed_bulk makes one News Feed entry per published article in a feed section, plus
     # the standalone ones asked for; a database with at least the articles asked is kept.
