@@ -345,15 +345,6 @@ def _import_entry(item):
     return True
 
 
-def _unique_slug(title):
-    base = (slugify(title)[:180] or "item").strip("-")
-    slug, number = base, 1
-    while Article.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 def _author(name):
     slug = slugify(name)[:150] or "author"
     author, _ = Author.objects.get_or_create(slug=slug, defaults={"name": name[:150]})
@@ -379,7 +370,7 @@ def _import_article(item, section, result, *, drafts, allow_private, fetch_image
             article = Article.objects.create(
                 section=section,
                 headline=item.title[:200],
-                slug=_unique_slug(item.title),
+                slug=Article.objects.unique_slug(item.title, "item"),
                 standfirst=text.plain_text(item.summary) if item.content else "",
                 body=text.sanitize_html(body),
                 source_guid=guid,

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import slugify
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItem
 
@@ -240,6 +241,15 @@ class ArticleQuerySet(models.QuerySet):
 
     def killed(self):
         return self.filter(status=Status.KILLED)
+
+    def unique_slug(self, text, fallback="article"):
+        """A slug from `text` that no article has yet: `text`, then `text-2`, `text-3`…"""
+        base = (slugify(text)[:180] or fallback).strip("-")
+        slug, number = base, 1
+        while self.filter(slug=slug).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
 
     def for_listing(self):
         """Everything a list of articles shows, in a constant number of queries."""

@@ -233,15 +233,6 @@ def _guid(post, export):
     return (post.guid or f"wordpress:{export.base_url}:{post.post_id}")[:500]
 
 
-def _unique_slug(value):
-    base = (slugify(value)[:180] or "post").strip("-")
-    slug, number = base, 1
-    while Article.objects.filter(slug=slug).exists():
-        number += 1
-        slug = f"{base}-{number}"
-    return slug
-
-
 def _featured_file(attachment, media_dir):
     """The attachment's file in `media_dir`: by its uploads path, else by its name."""
     url_path = urlsplit(attachment.url).path
@@ -296,7 +287,7 @@ def _import_post(post, export, media_dir, section, result, dry_run):
         article = Article.objects.create(
             section=section,
             headline=post.title[:200],
-            slug=_unique_slug(post.name or post.title),
+            slug=Article.objects.unique_slug(post.name or post.title, "post"),
             standfirst=text.plain_text(post.excerpt),
             body=text.sanitize_html(autop(post.content)),
             source_guid=guid,
