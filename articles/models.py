@@ -252,9 +252,14 @@ class ArticleQuerySet(models.QuerySet):
         return slug
 
     def for_listing(self):
-        """Everything a list of articles shows, in a constant number of queries."""
-        return self.select_related("section", "lead__photo").prefetch_related(
-            models.Prefetch("credits", ArticleAuthor.objects.select_related("author"))
+        """Everything a list of articles shows, in a constant number of queries. The
+        search document is for search alone and is the largest value in the row."""
+        return (
+            self.select_related("section", "lead__photo")
+            .defer("search_document")
+            .prefetch_related(
+                models.Prefetch("credits", ArticleAuthor.objects.select_related("author"))
+            )
         )
 
     def for_page(self):

@@ -32,13 +32,15 @@ def main():
     parser.add_argument(
         "--redis-url", default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
     )
+    parser.add_argument(
+        "--settings", default=os.environ.get("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    )
     args = parser.parse_args()
     os.environ.update(
         env_for(
             args,
             REDIS_URL=args.redis_url,
             NEWSROOM_CACHE_PREFIX=f"profile-{time.time():.0f}",
-            DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "newsroom.settings"),
             DJANGO_SECRET_KEY=SECRET_KEY,
             BENCH_FLOOR_FILE=os.devnull,
         )
