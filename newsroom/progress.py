@@ -59,6 +59,11 @@ class StaffCommand(BaseCommand):
             )
         return parser
 
+    def report(self, problems, message):
+        """One line on stderr per (position, detail) pair: `message` names them {0} and {1}."""
+        for position, detail in problems:
+            self.stderr.write(message.format(position, detail))
+
     def execute(self, *args, **options):
         quiet = options.get("quiet") or options.get("verbosity", 1) == 0
         self.progress = progress_bar(quiet=quiet, stream=self.stderr._out)

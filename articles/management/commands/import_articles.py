@@ -34,10 +34,10 @@ class Command(StaffCommand):
                 )
         except UnicodeDecodeError:
             raise CommandError(f"{input} is not UTF-8 text.") from None
-        for number, reason in result.skipped:
-            self.stderr.write(f"Line {number} skipped: {reason}")
-        for number, name in result.missing_photos:
-            self.stderr.write(f"Line {number}: photo file {name} not found; lead photo left out")
+        self.report(result.skipped, "Line {0} skipped: {1}")
+        self.report(
+            result.missing_photos, "Line {0}: photo file {1} not found; lead photo left out"
+        )
         verb = "Dry run: would import" if dry_run else "Imported"
         self.stdout.write(
             f"{verb} {result.created} article(s); {result.unchanged} already present, "

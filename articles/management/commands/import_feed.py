@@ -57,10 +57,8 @@ class Command(StaffCommand):
             )
         except ImportRefused as error:
             raise CommandError(f"Import refused: {error}.") from None
-        for position, reason in result.skipped:
-            self.stderr.write(f"Item {position} skipped: {reason}")
-        for position, reason in result.image_problems:
-            self.stderr.write(f"Item {position} image left out: {reason}")
+        self.report(result.skipped, "Item {0} skipped: {1}")
+        self.report(result.image_problems, "Item {0} image left out: {1}")
         verb = "Dry run: would import" if dry_run else "Imported"
         summary = (
             f"{verb} {result.created} {result.kind} of {result.total} item(s); "

@@ -39,10 +39,8 @@ class Command(StaffCommand):
             )
         except ImportRefused as error:
             raise CommandError(f"Import refused: {error}.") from None
-        for position, reason in result.skipped:
-            self.stderr.write(f"Item {position} skipped: {reason}")
-        for position, reason in result.images_skipped:
-            self.stderr.write(f"Item {position}: {reason}; imported without it")
+        self.report(result.skipped, "Item {0} skipped: {1}")
+        self.report(result.images_skipped, "Item {0}: {1}; imported without it")
         verb = "Dry run: would import" if dry_run else "Imported"
         self.stdout.write(
             f"{verb} {result.created} post(s), {result.photos} photo(s), "
