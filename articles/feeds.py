@@ -163,7 +163,7 @@ class NewsroomFeed(Feed):
         return item.date_modified
 
     def item_categories(self, item):
-        return [item.section.name, *(tag.name for tag in item.tags.all())]
+        return [item.section.name, *(tag.name for tag in item.tag_list)]
 
     def item_extra_kwargs(self, item):
         lead = item.lead_photo

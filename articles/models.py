@@ -1,22 +1,27 @@
 import os
 import uuid
+from datetime import UTC, datetime
 from pathlib import PurePath
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.postgres.aggregates import JSONBAgg
 from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
 from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
-from django.db.models import Q
-from django.urls import reverse
+from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from taggit.managers import TaggableManager
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
+
+from newsroom.links import reverse
 
 from . import images, text
 
@@ -223,7 +228,30 @@ class Status(models.TextChoices):
 
 
 RELATED_CANDIDATES = 500
+EARLIEST = datetime.min.replace(tzinfo=UTC)
 RELATED_REVISION_KEYS = ("authors", "tags", "lead")
+
+
+# The author columns an article's page query brings along with it.
+AUTHOR_COLUMNS = {
+    "id": "author_id",
+    "name": "author__name",
+    "slug": "author__slug",
+    "role": "author__role",
+    "bio": "author__bio",
+    "photo_id": "author__photo_id",
+    "user_id": "author__user_id",
+}
+
+
+def _json_rows(queryset, owner, *order_by, **columns):
+    """A subquery giving `columns` of the rows of `queryset` that belong to one `owner`
+    (the outer query's row) as one JSON array."""
+    rows = JSONBAgg(JSONObject(**columns), order_by=order_by)
+    return Subquery(
+        queryset.order_by().values(owner).annotate(rows=rows).values("rows"),
+        output_field=models.JSONField(),
+    )
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -262,48 +290,69 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def for_links(self):
+        """What a link to an article shows (headline, time and section), for the blocks
+        beside a story: a few columns instead of whole rows."""
+        return self.select_related("section").only(
+            "headline", "slug", "published_at", "section__name", "section__slug"
+        )
+
     def for_page(self):
-        return self.for_listing().prefetch_related("tags")
+        """Everything an article page (or a full-text feed) shows, in one query: the
+        byline and the tags come along as JSON arrays, read by `byline` and `tag_list`."""
+        tagged = TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), object_id=OuterRef("pk")
+        )
+        credits = ArticleAuthor.objects.filter(article=OuterRef("pk"))
+        return (
+            self.select_related("section", "lead__photo")
+            .defer("search_document")
+            .annotate(
+                byline_rows=_json_rows(credits, "article", "position", "id", **AUTHOR_COLUMNS),
+                tag_rows=_json_rows(
+                    tagged, "object_id", "id", id="tag_id", name="tag__name", slug="tag__slug"
+                ),
+            )
+        )
 
     def related_to(self, article, limit=4, candidates=RELATED_CANDIDATES):
         """Articles sharing the most tags with `article`, newest first among equals;
         the latest of its section when it has no tags. One query, whatever the limit.
 
         Only the `candidates` articles published up to it are compared (the background a
-        reader lacks), so the cost stays the same however large the archive grows."""
+        reader lacks), so the cost stays the same however large the archive grows: the
+        query reads that stretch of the publication index once and counts each
+        candidate's shared tags through the tagged-item index."""
         moment = article.published_at or timezone.now()  # a draft's preview
-        nearby = Q(
-            pk__in=self.filter(published_at__lte=moment)
-            .exclude(pk=article.pk)
-            .order_by("-published_at", "-id")
-            .values("pk")[:candidates]
+        earlier = self.filter(published_at__lte=moment).exclude(pk=article.pk)
+        oldest = earlier.order_by("-published_at", "-id").values("published_at")
+        nearby = earlier.filter(
+            published_at__gte=Coalesce(
+                Subquery(oldest[candidates - 1 : candidates]), Value(EARLIEST)
+            )
+        ).select_related("section")
+        tag_ids = [tag.pk for tag in article.tag_list]
+        if not tag_ids:
+            return list(
+                nearby.filter(section_id=article.section_id).order_by("-published_at", "-id")[
+                    :limit
+                ]
+            )
+        shared = (
+            TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(self.model),
+                object_id=OuterRef("pk"),
+                tag_id__in=tag_ids,
+            )
+            .order_by()
+            .values("object_id")
+            .annotate(count=models.Count("pk"))
+            .values("count")
         )
-        tag_ids = [tag.pk for tag in article.tags.all()]
-        if tag_ids:
-            # Counted per candidate through the (content type, object id) index: a tag
-            # with years of history costs nothing extra.
-            shared = (
-                TaggedItem.objects.filter(
-                    content_type__app_label=self.model._meta.app_label,
-                    content_type__model=self.model._meta.model_name,
-                    object_id=models.OuterRef("pk"),
-                    tag_id__in=tag_ids,
-                )
-                .order_by()
-                .values("object_id")
-                .annotate(count=models.Count("pk"))
-                .values("count")
-            )
-            related = (
-                self.filter(nearby)
-                .annotate(shared_tags=models.Subquery(shared, output_field=models.IntegerField()))
-                .filter(shared_tags__gt=0)
-            )
-            order = ["-shared_tags", "-published_at", "-id"]
-        else:
-            related = self.filter(nearby, section_id=article.section_id)
-            order = ["-published_at", "-id"]
-        return related.select_related("section").order_by(*order)[:limit]
+        ranked = nearby.annotate(shared_tags=Coalesce(Subquery(shared), 0)).order_by(
+            "-shared_tags", "-published_at", "-id"
+        )
+        return [related for related in ranked[:limit] if related.shared_tags]
 
 
 class Article(models.Model):
@@ -552,10 +601,18 @@ class Article(models.Model):
         Feeds, sitemaps and structured data all report this same time."""
         return self.updated_at if self.show_updated else self.published_at
 
-    @property
+    @cached_property
     def byline(self):
         """The authors in the order the editor gave them."""
+        if hasattr(self, "byline_rows"):  # brought by ArticleQuerySet.for_page()
+            return [Author(**row) for row in self.byline_rows or ()]
         return [credit.author for credit in self.credits.all()]
+
+    @cached_property
+    def tag_list(self):
+        if hasattr(self, "tag_rows"):  # brought by ArticleQuerySet.for_page()
+            return [Tag(**row) for row in self.tag_rows or ()]
+        return list(self.tags.all())
 
     @property
     def lead_photo(self):

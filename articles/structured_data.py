@@ -11,10 +11,11 @@ from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from newsroom.links import reverse
 
 from . import crops
 
@@ -108,7 +109,7 @@ def news_article(article, absolute):
     }
     if article.standfirst:
         data["description"] = article.standfirst
-    keywords = [tag.name for tag in article.tags.all()]
+    keywords = [tag.name for tag in article.tag_list]
     if keywords:
         data["keywords"] = keywords
     lead = article.lead_photo

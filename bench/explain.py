@@ -1,5 +1,5 @@
 """EXPLAIN (ANALYZE, BUFFERS) of the public lookups the benchmark loads: the News Feed's
-first batch, a batch 200 deep, and an article page's own lookup.
+first batch, a batch 200 deep, an article page's own lookup and its Related block.
 
 `python -m bench.explain --database-url ...` prints the plans and writes them to
 bench-results/explain-<articles>.txt, so a reader can check they are index scans.
@@ -54,7 +54,11 @@ def main():
         f"Article page lookup (/articles/{slug}/)": lambda: (
             Article.objects.published().for_page().filter(slug=slug).first()
         ),
+        f"Related articles of /articles/{slug}/": lambda: Article.objects.published().related_to(
+            article
+        ),
     }
+    article = Article.objects.published().for_page().get(slug=slug)
     counts = {
         "articles": Article.objects.count(),
         "published_articles": Article.objects.published().count(),
@@ -64,7 +68,7 @@ def main():
     for title, run in lookups.items():
         with CaptureQueriesContext(connection) as captured:
             run()
-        sql = captured.captured_queries[0]["sql"]
+        sql = captured.captured_queries[-1]["sql"]
         with connection.cursor() as db:
             db.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}")
             plan = "\n".join(row[0] for row in db.fetchall())

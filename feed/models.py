@@ -1,9 +1,23 @@
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, ArticleQuerySet
+from newsroom.links import reverse
+
+LISTED_COLUMNS = (
+    "headline",
+    "summary",
+    "label",
+    "article_id",
+    "url",
+    "pinned",
+    "published_at",
+    "updated_at",
+    "article__slug",
+    "article__headline",
+    "article__standfirst",
+)
 
 
 class FeedEntryQuerySet(models.QuerySet):
@@ -15,10 +29,9 @@ class FeedEntryQuerySet(models.QuerySet):
         )
 
     def for_listing(self):
-        # A feed row shows the article's headline and standfirst, never its body.
-        return self.select_related("article__section").defer(
-            "article__body", "article__search_document"
-        )
+        """The columns a feed row shows: its own, and a linked article's headline,
+        standfirst and address (never its body), in the same query."""
+        return self.select_related("article").only(*LISTED_COLUMNS)
 
     def stream(self):
         """The chronological News Feed: pinned entries are shown above it instead."""

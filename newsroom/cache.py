@@ -7,6 +7,12 @@ answering with pages rendered before the purge at once, whatever process rendere
 Versions are read before the page is rendered: a page that raced an editor's save carries
 the old version and is never served.
 
+Each process also keeps its own copies of the pages it served lately, so a hit on a busy
+page fetches only the few small version keys from the shared cache, never the page itself.
+A copy is served only when every version it was rendered under is still the current one.
+Versions are always set before a page is rendered (a missing one, after Redis restarts or
+is flushed, is written afresh), so a copy can never match versions that vanished.
+
 The cache is an optimisation. When it is unreachable (Redis down) every call here logs
 once, answers "nothing cached", and the site keeps serving fresh pages.
 """
@@ -15,7 +21,9 @@ import functools
 import hashlib
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -253,14 +261,88 @@ class Lookup:
         return any(age is not None and age < window for age in ages)
 
 
+class LocalPages:
+    """The pages this process served lately, newest last, at most
+    NEWSROOM_LOCAL_PAGE_CACHE_ENTRIES of them. Shared by the worker's threads."""
+
+    def __init__(self):
+        self._entries = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        limit = settings.NEWSROOM_LOCAL_PAGE_CACHE_ENTRIES
+        with self._lock:
+            self._entries[key] = entry
+            self._entries.move_to_end(key)
+            while len(self._entries) > limit:
+                self._entries.popitem(last=False)
+
+    def discard(self, key):
+        with self._lock:
+            self._entries.pop(key, None)
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+
+    def __len__(self):
+        return len(self._entries)
+
+
+local_pages = LocalPages()
+
+
+def _set_missing_versions(versions):
+    """`versions` with every unset tag given a version that every app server then reads
+    (the first writer wins). None when the cache cannot be reached."""
+    for tag, version in versions.items():
+        if version is not None:
+            continue
+        key, fresh = VERSION_PREFIX + tag, _new_version()
+        if _call("lookup", cache.add, key, fresh, None, default=False):
+            version = fresh
+        else:
+            version = _call("lookup", cache.get, key, default=None)
+        if version is None:
+            return None
+        versions = {**versions, tag: version}
+    return versions
+
+
 def lookup(request, tags):
+    """What the caches hold for this request: the current versions of its tags, the page
+    (from this process's copy when it has one) and the upcoming scheduled changes."""
     key = page_key(request)
     version_keys = [VERSION_PREFIX + tag for tag in tags]
-    found = _call("lookup", cache.get_many, [key, SCHEDULE_KEY, *version_keys], default=None)
+    local = local_pages.get(key)
+    wanted = [SCHEDULE_KEY, *version_keys]
+    found = _call(
+        "lookup", cache.get_many, wanted if local is not None else [key, *wanted], default=None
+    )
     if found is None:
         return None
     versions = {tag: found.get(VERSION_PREFIX + tag) for tag in tags}
-    return Lookup(key, versions, found.get(key), found.get(SCHEDULE_KEY) or [])
+    if None in versions.values():
+        versions = _set_missing_versions(versions)
+        if versions is None:
+            return None
+    result = Lookup(key, versions, local, found.get(SCHEDULE_KEY) or [])
+    if local is not None and not result.valid:
+        # Purged since this process kept it; another server may hold a newer page.
+        local_pages.discard(key)
+        result.entry = _call("lookup", cache.get, key, default=None)
+    elif local is None:
+        result.entry = found.get(key)
+    if result.entry is not local and result.valid:
+        local_pages.put(key, result.entry)
+    return result
 
 
 def store(found, response):
@@ -283,6 +365,7 @@ def store(found, response):
     }
     timeout = int(fresh_until - now) + settings.NEWSROOM_PAGE_STALE_SECONDS
     _call("store", cache.set, found.key, entry, timeout)
+    local_pages.put(found.key, entry)
 
 
 def response_from(entry):

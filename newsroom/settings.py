@@ -127,6 +127,20 @@ ROOT_URLCONF = "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [
+    # The public pages: Jinja2, from templates/jinja2/ only (see newsroom/jinja2.py).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "templates" / "jinja2"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "newsroom.jinja2.environment",
+            "context_processors": [
+                "django.template.context_processors.csp",
+                "newsroom.context_processors.site",
+            ],
+        },
+    },
+    # The admin, sitemaps, robots.txt and every app's own templates.
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
@@ -246,6 +260,9 @@ CACHES = {
 NEWSROOM_PAGE_CACHE_SECONDS = env_int("NEWSROOM_PAGE_CACHE_SECONDS", 300)
 # Kept this much longer to answer readers while the database is down.
 NEWSROOM_PAGE_STALE_SECONDS = env_int("NEWSROOM_PAGE_STALE_SECONDS", 86_400)
+# Pages each app server process also keeps in memory, checked against the shared
+# versions on every hit (about 50 KB each).
+NEWSROOM_LOCAL_PAGE_CACHE_ENTRIES = env_int("NEWSROOM_LOCAL_PAGE_CACHE_ENTRIES", 500)
 # What a CDN or browser in front may do with public pages.
 NEWSROOM_HTTP_MAX_AGE = env_int("NEWSROOM_HTTP_MAX_AGE", 30)
 NEWSROOM_HTTP_S_MAXAGE = env_int("NEWSROOM_HTTP_S_MAXAGE", 60)

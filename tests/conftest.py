@@ -13,7 +13,7 @@ from articles.models import Article, ArticleAuthor, Author, Caption, Photo, Sect
 from feed.models import FeedEntry
 
 # Writer and Editor personas with real group roles.
-pytest_plugins = ["tests.staff"]
+pytest_plugins = ["tests.staff", "tests.jinja2_context"]
 
 _sequence = itertools.count(1)
 
@@ -28,6 +28,7 @@ def empty_cache(settings):
 
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     cache.clear()
+    page_cache.local_pages.clear()
     page_cache.outage.until = 0.0
     page_cache._pending_purges.clear()
 

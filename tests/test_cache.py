@@ -1,5 +1,6 @@
 """Full-page caching for anonymous readers, and the purges that keep it truthful."""
 
+import time
 import uuid
 from datetime import timedelta
 
@@ -109,6 +110,60 @@ class TestServingFromTheCache:
         response = reader.get("/")
         assert "X-Page-Cache" not in response
         assert response.context is not None
+
+
+class TestProcessCopies:
+    """Each process keeps the pages it served; the shared versions decide every hit."""
+
+    def test_a_hit_needs_only_the_versions_from_the_shared_cache(self, reader, story):
+        from django.core.cache import cache
+
+        url = story.get_absolute_url()
+        first = assert_cached(reader, url)
+        cache.delete(page_cache.page_key(RequestFactory().get(url)))  # evicted from Redis
+        again = reader.get(url)
+        assert again["X-Page-Cache"] == "hit"
+        assert again.content == first.content
+
+    def test_a_purge_written_by_another_server_ends_the_copy(self, reader, story):
+        from django.core.cache import cache
+
+        assert_cached(reader, "/")
+        type(story).objects.filter(pk=story.pk).update(headline="Written elsewhere")
+        # Another app server's purge is nothing but a new version in the shared cache.
+        cache.set(page_cache.VERSION_PREFIX + page_cache.FEED, "another-server", None)
+        response, html = get(reader, "/")
+        assert response["X-Page-Cache"] == "miss"
+        assert "Written elsewhere" in html
+
+    def test_a_flushed_or_restarted_cache_never_revives_a_copy(self, reader, story):
+        from django.core.cache import cache
+
+        cache.clear()  # no tag purged yet: the page is stored under versions set now
+        assert_cached(reader, "/")
+        type(story).objects.filter(pk=story.pk).update(headline="After the restart")
+        cache.clear()  # Redis restarted empty: every version is gone
+        response, html = get(reader, "/")
+        assert response["X-Page-Cache"] == "miss"
+        assert "After the restart" in html
+        found = page_cache.lookup(RequestFactory().get("/"), page_cache.tags_for("/"))
+        assert None not in found.versions.values()
+
+    def test_an_unreachable_cache_serves_no_copy(self, reader, story):
+        assert_cached(reader, "/")
+        type(story).objects.filter(pk=story.pk).update(headline="Seen while Redis is down")
+        page_cache.outage.until = time.monotonic() + 60
+        response, html = get(reader, "/")
+        assert "X-Page-Cache" not in response
+        assert "Seen while Redis is down" in html
+
+    def test_each_process_keeps_a_bounded_number_of_pages(self, reader, story, settings):
+        settings.NEWSROOM_LOCAL_PAGE_CACHE_ENTRIES = 2
+        for query in ("a", "b", "c"):
+            reader.get(f"/search/?q={query}")
+        reader.get("/")
+        assert len(page_cache.local_pages) == 2
+        assert reader.get("/")["X-Page-Cache"] == "hit"
 
 
 class TestPurges:

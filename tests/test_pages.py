@@ -262,8 +262,8 @@ class TestQueryCounts:
         django_assert_num_queries,
     ):  # fmt: skip
         article = self._populate(count, make_article, make_author, make_entry, make_section)
-        # Article, byline, tags, News Feed sidebar, section nav, Related, Latest.
-        with django_assert_num_queries(7):
+        # Article with its byline and tags, News Feed sidebar, section nav, Related, Latest.
+        with django_assert_num_queries(5):
             assert reader.get(article.get_absolute_url()).status_code == 200
 
     @pytest.mark.parametrize("count", [5, 100])

@@ -94,7 +94,7 @@ def test_pages_carry_a_csp_and_no_inline_code_without_its_nonce(
 
 
 def test_the_database_outage_page_needs_no_inline_style():
-    html = (servers.ROOT / "templates" / "503.html").read_text()
+    html = (servers.ROOT / "templates" / "jinja2" / "503.html").read_text()
     assert "<style" not in html and "style=" not in html and "<script" not in html
 
 

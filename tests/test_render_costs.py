@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
-from django.template import Context, Template
+from django.template import Context, Template, engines
 
 from newsroom import cache as page_cache
 
@@ -18,16 +18,14 @@ REDIS_URL = "redis://127.0.0.1:6379/6"
     ],
 )
 def test_machine_time_writes_what_the_date_filter_writes(moment):
-    template = Template(
-        "{% load newsroom %}{{ moment|machine_time }}|{{ moment|date:'Y-m-d\\TH:i:sO' }}"
-    )
-    fast, slow = template.render(Context({"moment": moment})).split("|")
+    fast = engines["jinja2"].from_string("{{ moment|machine_time }}").render({"moment": moment})
+    slow = Template("{{ moment|date:'Y-m-d\\TH:i:sO' }}").render(Context({"moment": moment}))
     assert fast == slow
-    assert fast.startswith("2026-01-16T00:30:05+0200") or fast == "2026-07-01T11:00:00+0300"
+    assert fast in ("2026-01-16T00:30:05+0200", "2026-07-01T11:00:00+0300")
 
 
 def test_machine_time_of_nothing_is_empty():
-    assert Template("{% load newsroom %}[{{ missing|machine_time }}]").render(Context()) == "[]"
+    assert engines["jinja2"].from_string("[{{ missing|machine_time }}]").render({}) == "[]"
 
 
 def test_redis_backend_reuses_one_client_and_still_reads_and_writes():

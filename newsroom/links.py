@@ -1,0 +1,25 @@
+"""URL reversing for pages that link dozens of articles, authors and feeds.
+
+`reverse()` walks the URL patterns on every call, and a News Feed page asks for around fifty
+addresses. The answer depends only on the name, the arguments, the URLconf and the script
+prefix in force, so each process remembers the answers it gave under that whole key.
+"""
+
+import functools
+
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf
+from django.urls import reverse as django_reverse
+
+
+@functools.lru_cache(maxsize=16_384)
+def _reverse(urlconf, prefix, name, args, kwargs):
+    return django_reverse(name, args=args, kwargs=dict(kwargs), urlconf=urlconf)
+
+
+def reverse(name, args=(), kwargs=None):
+    """Django's `reverse()`, remembered per process. Arguments must be hashable."""
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _reverse(
+        urlconf, get_script_prefix(), name, tuple(args), tuple(sorted((kwargs or {}).items()))
+    )
