@@ -112,6 +112,11 @@ class RedisCache(DjangoRedisCache):
         super().__init__(server, params)
         self._class = _SharedClientRedisCacheClient
 
+    def validate_key(self, key):
+        """Django checks every key against memcached's limits (length, control
+        characters), character by character, on every call. Redis has neither limit, and
+        a page-cache hit reads several keys."""
+
 
 def exempt(view):
     """Never serve or store this view's responses from the page cache."""
