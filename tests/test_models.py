@@ -178,3 +178,72 @@ class TestFeedEntry:
 
     def test_external_link(self, make_entry):
         assert make_entry(url="https://example.com/story").link == "https://example.com/story"
+
+
+class TestArticlePageQuery:
+    def test_for_page_brings_the_byline_in_order_and_the_tags_in_one_query(
+        self, make_article, make_author, django_assert_num_queries
+    ):
+        second, first = make_author(name="Second Writer"), make_author(name="First Writer")
+        article = make_article(authors=[first, second], tags=["Energy", "Kyiv"])
+        with django_assert_num_queries(1):
+            loaded = Article.objects.published().for_page().get(pk=article.pk)
+            names = [author.name for author in loaded.byline]
+            urls = [author.get_absolute_url() for author in loaded.byline]
+            tags = sorted((tag.name, tag.slug) for tag in loaded.tag_list)
+        assert names == ["First Writer", "Second Writer"]
+        assert urls == [first.get_absolute_url(), second.get_absolute_url()]
+        assert tags == [("Energy", "energy"), ("Kyiv", "kyiv")]
+
+    def test_an_article_without_authors_or_tags_has_empty_lists(
+        self, make_article, django_assert_num_queries
+    ):
+        article = make_article(authors=[])
+        with django_assert_num_queries(1):
+            loaded = Article.objects.for_page().get(pk=article.pk)
+            assert loaded.byline == [] and loaded.tag_list == []
+
+    def test_without_for_page_the_relations_are_read_as_usual(self, make_article, make_author):
+        author = make_author(name="Plain Query")
+        article = make_article(authors=[author], tags=["Grain"])
+        plain = Article.objects.get(pk=article.pk)
+        assert [a.name for a in plain.byline] == ["Plain Query"]
+        assert [tag.name for tag in plain.tag_list] == ["Grain"]
+
+
+class TestRelated:
+    def test_related_ranks_shared_tags_then_recency_among_earlier_articles(
+        self, make_article, make_section
+    ):
+        now = timezone.now()
+        section = make_section()
+
+        def at(hours, tags, **extra):
+            return make_article(
+                section=section, tags=tags, published_at=now - timedelta(hours=hours), **extra
+            )
+
+        two_shared = at(5, ["a", "b"])
+        one_shared_newer = at(2, ["a"])
+        one_shared_older = at(4, ["b"])
+        at(3, ["c"])  # shares nothing
+        later = at(0.5, ["a", "b"])  # published after the story: not background
+        story = at(1, ["a", "b"])
+        related = Article.objects.published().related_to(story)
+        assert related == [two_shared, one_shared_newer, one_shared_older]
+        assert later not in related
+
+    def test_only_the_nearest_candidates_are_compared(self, make_article, make_section):
+        now = timezone.now()
+        section = make_section()
+        far = make_article(section=section, tags=["x"], published_at=now - timedelta(hours=9))
+        near = [
+            make_article(section=section, tags=["y"], published_at=now - timedelta(hours=h))
+            for h in (3, 4)
+        ]
+        story = make_article(
+            section=section, tags=["x", "y"], published_at=now - timedelta(hours=1)
+        )
+        related = Article.objects.published().related_to(story, candidates=2)
+        assert related == near
+        assert far in Article.objects.published().related_to(story, candidates=3)
