@@ -232,15 +232,9 @@ EARLIEST = datetime.min.replace(tzinfo=UTC)
 RELATED_REVISION_KEYS = ("authors", "tags", "lead")
 
 
-# The author columns an article's page query brings along with it.
+# Every column of an author, as an article's page query brings it along.
 AUTHOR_COLUMNS = {
-    "id": "author_id",
-    "name": "author__name",
-    "slug": "author__slug",
-    "role": "author__role",
-    "bio": "author__bio",
-    "photo_id": "author__photo_id",
-    "user_id": "author__user_id",
+    field.attname: f"author__{field.attname}" for field in Author._meta.concrete_fields
 }
 
 
@@ -290,6 +284,12 @@ class ArticleQuerySet(models.QuerySet):
             )
         )
 
+    def _tagged_items(self):
+        """The tagged items of the outer query's article, for a subquery."""
+        return TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(self.model), object_id=OuterRef("pk")
+        )
+
     def for_links(self):
         """What a link to an article shows (headline, time and section), for the blocks
         beside a story: a few columns instead of whole rows."""
@@ -300,9 +300,7 @@ class ArticleQuerySet(models.QuerySet):
     def for_page(self):
         """Everything an article page (or a full-text feed) shows, in one query: the
         byline and the tags come along as JSON arrays, read by `byline` and `tag_list`."""
-        tagged = TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(self.model), object_id=OuterRef("pk")
-        )
+        tagged = self._tagged_items()
         credits = ArticleAuthor.objects.filter(article=OuterRef("pk"))
         return (
             self.select_related("section", "lead__photo")
@@ -339,11 +337,8 @@ class ArticleQuerySet(models.QuerySet):
                 ]
             )
         shared = (
-            TaggedItem.objects.filter(
-                content_type=ContentType.objects.get_for_model(self.model),
-                object_id=OuterRef("pk"),
-                tag_id__in=tag_ids,
-            )
+            self._tagged_items()
+            .filter(tag_id__in=tag_ids)
             .order_by()
             .values("object_id")
             .annotate(count=models.Count("pk"))

@@ -338,13 +338,12 @@ def lookup(request, tags):
         versions = _set_missing_versions(versions)
         if versions is None:
             return None
-    result = Lookup(key, versions, local, found.get(SCHEDULE_KEY) or [])
+    entry = local if local is not None else found.get(key)
+    result = Lookup(key, versions, entry, found.get(SCHEDULE_KEY) or [])
     if local is not None and not result.valid:
         # Purged since this process kept it; another server may hold a newer page.
         local_pages.discard(key)
         result.entry = _call("lookup", cache.get, key, default=None)
-    elif local is None:
-        result.entry = found.get(key)
     if result.entry is not local and result.valid:
         local_pages.put(key, result.entry)
     return result

@@ -12,7 +12,6 @@ from datetime import datetime
 import jinja2
 from django.template import defaultfilters
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.dates import MONTHS_3
 from markupsafe import Markup
@@ -114,10 +113,7 @@ def pluralize(value, suffix="s"):
 
 def url(name, *args, **kwargs):
     """`{% url name arg… %}`."""
-    try:
-        return links.reverse(name, args, kwargs)
-    except TypeError:  # an argument that cannot be a cache key
-        return reverse(name, args=args, kwargs=kwargs)
+    return links.reverse(name, args, kwargs)
 
 
 @jinja2.pass_context

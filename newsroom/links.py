@@ -18,8 +18,11 @@ def _reverse(urlconf, prefix, name, args, kwargs):
 
 
 def reverse(name, args=(), kwargs=None):
-    """Django's `reverse()`, remembered per process. Arguments must be hashable."""
+    """Django's `reverse()`, remembered per process (arguments that cannot be part of a
+    key, such as a list, are reversed afresh each time)."""
     urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _reverse(
-        urlconf, get_script_prefix(), name, tuple(args), tuple(sorted((kwargs or {}).items()))
-    )
+    args, kwargs = tuple(args), kwargs or {}
+    try:
+        return _reverse(urlconf, get_script_prefix(), name, args, tuple(sorted(kwargs.items())))
+    except TypeError:  # unhashable
+        return django_reverse(name, args=args, kwargs=kwargs, urlconf=urlconf)
