@@ -14,8 +14,9 @@ SIDEBAR_ENTRIES = 10
 
 
 def detail(request, slug):
-    article = Article.objects.published().for_page().filter(slug=slug).first()
-    if article is None:
+    try:
+        article = Article.objects.published().for_page().get(slug=slug)
+    except Article.DoesNotExist:
         killed = get_object_or_404(Article.objects.killed(), slug=slug)
         return render(request, "articles/killed.html", {"withdrawn": killed}, status=410)
     latest = seek(FeedEntry.objects.stream(), size=SIDEBAR_ENTRIES)

@@ -26,6 +26,9 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results"
 PAGES = ["feed_first", "feed_deep", "article", "search"]
+# Articles whose page the ceilings take apart (bench/urls.py); each app-server process
+# loads them once, before its first ceiling answer.
+CEILING_ARTICLES = 50
 SECRET_KEY = "bench-only-not-a-secret-" + "x" * 40
 
 
@@ -185,6 +188,7 @@ class Server:
             NEWSROOM_CACHE_PREFIX=prefix,
             NEWSROOM_PAGE_CACHE_SECONDS=600 if cached else 0,
             BENCH_FLOOR_FILE=RESULTS / "floor.html",
+            BENCH_CEILING_FILE=RESULTS / "ceiling-articles.txt",
             WEB_CONCURRENCY=args.workers,
             GUNICORN_THREADS=args.threads,
         )
@@ -292,6 +296,15 @@ def run_pages(args, server, plan, cached):
         for paths in page_urls.values():
             for path in paths:
                 http_get(server.base + path)
+    else:  # the article page taken apart: its SQL alone, its rendering alone
+        ceiling = range(CEILING_ARTICLES)
+        page_urls["article_sql"] = [f"/__ceiling__/sql/{n}/" for n in ceiling]
+        page_urls["article_render"] = [f"/__ceiling__/render/{n}/" for n in ceiling]
+        for _ in range(4 * args.workers):  # every process loads its ceiling articles
+            for name in ("article_sql", "article_render"):
+                status, _body = http_get(server.base + page_urls[name][0])
+                if status != 200:
+                    raise SystemExit(f"The {name} ceiling answered {status}; see {server.log.name}")
     # Pages take turns with the floor, so each share compares runs made moments apart.
     for _ in range(args.rounds):
         for name, paths in page_urls.items():
@@ -329,6 +342,8 @@ def main():
     prepare_database(args)
     manage(args, "collectstatic", "--no-input", "-v0")
     plan = targets(args)
+    ceiling_paths = plan["article_urls"][:CEILING_ARTICLES]
+    (RESULTS / "ceiling-articles.txt").write_text("\n".join(ceiling_paths) + "\n")
     log(f"Data: {plan['counts']}")
     log(f"Queries per page (uncached): {plan['queries_per_page']}")
 
