@@ -12,6 +12,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -27,8 +28,8 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results"
 PAGES = ["feed_first", "feed_deep", "article", "search"]
 # Articles whose page the ceilings take apart (bench/urls.py); each app-server process
-# loads them once, before its first ceiling answer.
-CEILING_ARTICLES = 50
+# loads them once, as it starts.
+CEILING_ARTICLES = 30
 SECRET_KEY = "bench-only-not-a-secret-" + "x" * 40
 
 
@@ -208,6 +209,9 @@ class Server:
                 f"127.0.0.1:{self.args.port}",
                 "--workers",
                 str(self.args.workers),
+                # A worker replaced mid-run would pay its start-up inside a measured run.
+                "--max-requests",
+                "0",
             ],
             cwd=ROOT,
             env=self.env,
@@ -232,11 +236,51 @@ class Server:
         self.log.close()
 
 
+def _proc_times(pid, children=False):
+    """CPU seconds of process `pid` (with those of its reaped children if asked)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:  # gone between listing and reading
+        return 0.0
+    ticks = int(fields[11]) + int(fields[12])
+    if children:
+        ticks += int(fields[13]) + int(fields[14])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def serving_cpu_seconds(server):
+    """CPU seconds used so far by the app server (master, workers, and workers already
+    replaced) and by the PostgreSQL backends serving the benchmark's database (with those
+    already gone, which the postmaster has counted), read from /proc.
+
+    Per request, this is what a page costs the machine, which moves far less than the
+    rate when other work shares the CPUs."""
+    database = urlsplit(server.args.database_url).path.lstrip("/")
+    total = 0.0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as stat:
+                head, tail = stat.read().rsplit(")", 1)
+            with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
+                title = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        pid, name, parent = int(entry.name), head.split("(", 1)[1], int(tail.split()[1])
+        if pid == server.process.pid or (name == "postgres" and " -D " in title):
+            total += _proc_times(pid, children=True)  # the masters count reaped children
+        elif parent == server.process.pid or (name == "postgres" and f" {database} " in title):
+            total += _proc_times(pid)
+    return total
+
+
 LATENCY = re.compile(r"^\s*(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
 UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
 
 
-def wrk(url, *, connections, duration, paths=None):
+def wrk(url, *, connections, duration, paths=None, server=None):
     command = [
         "wrk",
         f"--threads={min(4, connections)}",
@@ -252,9 +296,11 @@ def wrk(url, *, connections, duration, paths=None):
         path_file.write_text("\n".join(paths) + "\n")
         env["BENCH_PATHS"] = str(path_file)
         command.append(f"--script={ROOT / 'bench' / 'rotate.lua'}")
+    cpu_before = serving_cpu_seconds(server) if server else None
     output = subprocess.run(
         [*command, url], check=True, text=True, capture_output=True, env=env
     ).stdout
+    cpu = serving_cpu_seconds(server) - cpu_before if server else None
     latencies = {pct: float(value) * UNITS[unit] for pct, value, unit in LATENCY.findall(output)}
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = 0
@@ -266,6 +312,7 @@ def wrk(url, *, connections, duration, paths=None):
         errors += int(non_2xx.group(1))
     return {
         "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "cpu_ms_per_request": round(cpu * 1000 / requests, 3) if cpu and requests else None,
         "p50_ms": latencies.get("50"),
         "p99_ms": latencies.get("99"),
         "requests": requests,
@@ -274,9 +321,15 @@ def wrk(url, *, connections, duration, paths=None):
 
 
 def median_run(runs):
-    """The run with the median rate, with every run's rate beside it."""
+    """The run with the median rate, with every run's rate beside it, and the median
+    CPU cost per request."""
     ordered = sorted(runs, key=lambda run: run["rps"])
-    return {**ordered[(len(ordered) - 1) // 2], "rps_runs": [run["rps"] for run in runs]}
+    return {
+        **ordered[(len(ordered) - 1) // 2],
+        "rps_runs": [run["rps"] for run in runs],
+        "cpu_ms_runs": [run["cpu_ms_per_request"] for run in runs],
+        "cpu_ms_per_request": statistics.median(run["cpu_ms_per_request"] for run in runs),
+    }
 
 
 def run_pages(args, server, plan, cached):
@@ -287,7 +340,7 @@ def run_pages(args, server, plan, cached):
         "article": plan["article_urls"],
         "search": [plan["urls"]["search"]],
     }
-    results, runs = {}, {name: [] for name in page_urls}
+    results = {}
     if plan["statuses"].get("search") != 200:
         log(f"  search: skipped, /search/ answered {plan['statuses'].get('search')}")
         results["search"] = {"skipped": f"/search/ answered {plan['statuses'].get('search')}"}
@@ -300,12 +353,12 @@ def run_pages(args, server, plan, cached):
         ceiling = range(CEILING_ARTICLES)
         page_urls["article_sql"] = [f"/__ceiling__/sql/{n}/" for n in ceiling]
         page_urls["article_render"] = [f"/__ceiling__/render/{n}/" for n in ceiling]
-        for _ in range(4 * args.workers):  # every process loads its ceiling articles
-            for name in ("article_sql", "article_render"):
-                status, _body = http_get(server.base + page_urls[name][0])
-                if status != 200:
-                    raise SystemExit(f"The {name} ceiling answered {status}; see {server.log.name}")
+        for name in ("article_sql", "article_render"):
+            status, _body = http_get(server.base + page_urls[name][0])
+            if status != 200:
+                raise SystemExit(f"The {name} ceiling answered {status}; see {server.log.name}")
     # Pages take turns with the floor, so each share compares runs made moments apart.
+    runs = {name: [] for name in page_urls}
     for _ in range(args.rounds):
         for name, paths in page_urls.items():
             runs[name].append(
@@ -314,6 +367,7 @@ def run_pages(args, server, plan, cached):
                     connections=args.connections,
                     duration=args.duration,
                     paths=paths if len(paths) > 1 else None,
+                    server=server,
                 )
             )
     for name in page_urls:
@@ -321,8 +375,9 @@ def run_pages(args, server, plan, cached):
         measured["errors"] = sum(run["errors"] for run in runs[name])
         rates = ", ".join(f"{rps:.0f}" for rps in measured["rps_runs"])
         log(
-            f"  {name:<11} {measured['rps']:>9.0f} rps  p50 {measured['p50_ms']:>7.2f} ms  "
-            f"p99 {measured['p99_ms']:>7.2f} ms  errors {measured['errors']}"
+            f"  {name:<14} {measured['rps']:>9.0f} rps  p50 {measured['p50_ms']:>7.2f} ms  "
+            f"p99 {measured['p99_ms']:>7.2f} ms  cpu {measured['cpu_ms_per_request']:>6.2f} ms"
+            f"  errors {measured['errors']}"
             f"  (runs: {rates})"
         )
     floor = results["floor"]
@@ -331,6 +386,10 @@ def run_pages(args, server, plan, cached):
             result["share_of_floor"] = round(result["rps"] / floor["rps"], 3)
             result["p50_vs_floor"] = round(result["p50_ms"] / floor["p50_ms"], 2)
             result["p99_vs_floor"] = round(result["p99_ms"] / floor["p99_ms"], 2)
+            # The same comparison by what each request costs the machine: less noisy.
+            result["cpu_share_of_floor"] = round(
+                floor["cpu_ms_per_request"] / result["cpu_ms_per_request"], 3
+            )
     return results
 
 
@@ -407,6 +466,10 @@ def main():
             {
                 "article_uncached_share_at_least_0.20": uncached["article"]["share_of_floor"],
                 "feed_uncached_share_at_least_0.15": uncached["feed_first"]["share_of_floor"],
+                "by_cpu_per_request": {
+                    name: uncached[name]["cpu_share_of_floor"]
+                    for name in ("article", "feed_first", "article_sql", "article_render")
+                },
                 "deep_vs_first_at_least_0.9": round(
                     uncached["feed_deep"]["rps"] / uncached["feed_first"]["rps"], 3
                 ),

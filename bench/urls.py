@@ -87,8 +87,9 @@ def _prepare_article(request, slug):
     return statements, context
 
 
-def _prepare():
-    """Article n is line n of BENCH_CEILING_FILE (paths of article pages)."""
+def prepare_ceilings():
+    """Load the ceiling articles: article n is line n of BENCH_CEILING_FILE (paths of
+    article pages). Each app-server process does it once, as it starts (bench/wsgi.py)."""
     global _ceiling
     with _ceiling_lock:
         if _ceiling is not None:
@@ -104,7 +105,7 @@ def _prepare():
 
 
 def _article(n):
-    prepared = _prepare()
+    prepared = prepare_ceilings()
     if not 0 <= n < len(prepared):
         raise Http404
     return prepared[n]
