@@ -27,8 +27,8 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results"
 PAGES = ["feed_first", "feed_deep", "article", "search"]
-# Articles whose page the ceilings take apart (bench/urls.py); each app-server process
-# loads them once, as it starts.
+# Articles whose page the ceilings take apart (bench/urls.py, with the feed's first
+# batch); each app-server process loads them once, as it starts.
 CEILING_ARTICLES = 30
 SECRET_KEY = "bench-only-not-a-secret-" + "x" * 40
 
@@ -236,19 +236,6 @@ class Server:
         self.log.close()
 
 
-def _proc_times(pid, children=False):
-    """CPU seconds of process `pid` (with those of its reaped children if asked)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:  # gone between listing and reading
-        return 0.0
-    ticks = int(fields[11]) + int(fields[12])
-    if children:
-        ticks += int(fields[13]) + int(fields[14])
-    return ticks / os.sysconf("SC_CLK_TCK")
-
-
 def serving_cpu_seconds(server):
     """CPU seconds used so far by the app server (master, workers, and workers already
     replaced) and by the PostgreSQL backends serving the benchmark's database (with those
@@ -257,7 +244,7 @@ def serving_cpu_seconds(server):
     Per request, this is what a page costs the machine, which moves far less than the
     rate when other work shares the CPUs."""
     database = urlsplit(server.args.database_url).path.lstrip("/")
-    total = 0.0
+    ticks = 0
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -266,14 +253,16 @@ def serving_cpu_seconds(server):
                 head, tail = stat.read().rsplit(")", 1)
             with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
                 title = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
+        except OSError:  # gone while the list was read
             continue
-        pid, name, parent = int(entry.name), head.split("(", 1)[1], int(tail.split()[1])
+        name, fields = head.split("(", 1)[1], tail.split()
+        pid, parent = int(entry.name), int(fields[1])
+        own, reaped = int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
         if pid == server.process.pid or (name == "postgres" and " -D " in title):
-            total += _proc_times(pid, children=True)  # the masters count reaped children
+            ticks += own + reaped  # the masters: gunicorn's and the postmaster
         elif parent == server.process.pid or (name == "postgres" and f" {database} " in title):
-            total += _proc_times(pid)
-    return total
+            ticks += own
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 LATENCY = re.compile(r"^\s*(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
@@ -349,11 +338,12 @@ def run_pages(args, server, plan, cached):
         for paths in page_urls.values():
             for path in paths:
                 http_get(server.base + path)
-    else:  # the article page taken apart: its SQL alone, its rendering alone
-        ceiling = range(CEILING_ARTICLES)
-        page_urls["article_sql"] = [f"/__ceiling__/sql/{n}/" for n in ceiling]
-        page_urls["article_render"] = [f"/__ceiling__/render/{n}/" for n in ceiling]
-        for name in ("article_sql", "article_render"):
+    else:  # the article and feed pages taken apart: their SQL alone, their rendering alone
+        ceilings = {"article": range(CEILING_ARTICLES), "feed": range(1)}
+        for page, numbers in ceilings.items():
+            for part in ("sql", "render"):
+                page_urls[f"{page}_{part}"] = [f"/__ceiling__/{page}/{part}/{n}/" for n in numbers]
+        for name in ("article_sql", "article_render", "feed_sql", "feed_render"):
             status, _body = http_get(server.base + page_urls[name][0])
             if status != 200:
                 raise SystemExit(f"The {name} ceiling answered {status}; see {server.log.name}")
@@ -468,7 +458,10 @@ def main():
                 "feed_uncached_share_at_least_0.15": uncached["feed_first"]["share_of_floor"],
                 "by_cpu_per_request": {
                     name: uncached[name]["cpu_share_of_floor"]
-                    for name in ("article", "feed_first", "article_sql", "article_render")
+                    for name in (
+                        *("article", "article_sql", "article_render"),
+                        *("feed_first", "feed_sql", "feed_render"),
+                    )
                 },
                 "deep_vs_first_at_least_0.9": round(
                     uncached["feed_deep"]["rps"] / uncached["feed_first"]["rps"], 3

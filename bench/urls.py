@@ -1,16 +1,18 @@
-"""The site's URLs plus the floor and the article page's ceilings.
+"""The site's URLs plus the floor and the ceilings of the article and feed pages.
 
 The floor is a bare view answering with bytes already in memory, served by the same
 gunicorn, settings and middleware as the real pages, so its rate is the most this machine
 and stack can give; every page is reported as a share of it.
 
-The ceilings take the article page apart, so a shortfall can be placed:
-- `/__ceiling__/sql/<n>/` sends the exact SQL statements the page sent for article n
-  (captured once per process) and answers with the floor's bytes: PostgreSQL and the
-  driver, without the ORM building queries or the template rendering anything;
-- `/__ceiling__/render/<n>/` renders the page of article n from objects loaded once per
-  process, with no query at all: the template alone.
-Both are checked against the real page when prepared, so they cannot drift from it.
+The ceilings take a page apart, so a shortfall can be placed:
+- `/__ceiling__/<page>/sql/<n>/` sends the exact SQL statements the page sent (captured
+  once per process) and answers with the floor's bytes: PostgreSQL and the driver, without
+  the ORM building queries or the template rendering anything;
+- `/__ceiling__/<page>/render/<n>/` renders the page from objects loaded once per process,
+  with no query at all: the template alone.
+`<page>` is `article` (n: line n of BENCH_CEILING_FILE, paths of article pages) or `feed`
+(n: 0, the News Feed's first batch). Each is checked against the real page when it is
+prepared, so a ceiling cannot drift from the page it stands for.
 """
 
 import os
@@ -18,6 +20,7 @@ import re
 import threading
 from pathlib import Path
 
+from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse
 from django.template.loader import render_to_string
@@ -25,8 +28,10 @@ from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 
-from articles import reach, views
+from articles import reach
+from articles import views as article_views
 from articles.models import Article
+from feed import views as feed_views
 from feed.models import FeedEntry
 from newsroom import cache as page_cache
 from newsroom.pagination import seek
@@ -37,8 +42,8 @@ QUERYING_HELPERS = ("related_articles", "latest_articles", "site_sections")
 NONCE = re.compile(rb'nonce="[^"]*"')
 
 _floor_bytes = None
-_ceiling = None
-_ceiling_lock = threading.Lock()
+_ceilings = None
+_ceilings_lock = threading.Lock()
 
 
 @page_cache.exempt
@@ -61,59 +66,71 @@ def _remembered(function):
     return remembered
 
 
-def _prepare_article(request, slug):
-    """The statements the article page sends, and a zero-query render of it."""
+def _take_apart(request, view, template, context):
+    """The statements `view` sends for `request`, and `context` made ready for a
+    zero-query render of `template` that gives the view's own page."""
     statements = []
 
     def record(execute, sql, params, many, context):
         statements.append((sql, params))
         return execute(sql, params, many, context)
 
-    views.detail(request, slug)  # the process's one-off lookups are not the page's
+    view(request)  # the process's one-off lookups are not the page's
     with connection.execute_wrapper(record):
-        page = views.detail(request, slug).content
+        page = view(request).content
 
-    # The detail view's context, with every querying helper's result fixed in advance.
-    context = {
-        "article": Article.objects.published().for_page().get(slug=slug),
-        "latest": seek(FeedEntry.objects.stream(), size=views.SIDEBAR_ENTRIES),
-        **{name: _remembered(getattr(reach, name)) for name in QUERYING_HELPERS},
-    }
-    render_to_string("articles/detail.html", context, request)  # fills the helpers
+    context.update({name: _remembered(getattr(reach, name)) for name in QUERYING_HELPERS})
+    render_to_string(template, context, request)  # fills the helpers
     with CaptureQueriesContext(connection) as queries:
-        rendered = render_to_string("articles/detail.html", context, request).encode()
+        rendered = render_to_string(template, context, request).encode()
     if queries.captured_queries or NONCE.sub(b"", rendered) != NONCE.sub(b"", page):
-        raise RuntimeError(f"The render ceiling of {slug} is not the article page.")
-    return statements, context
+        raise RuntimeError(f"The render ceiling of {request.path} is not the page.")
+    return statements, template, context, request.path
+
+
+def _article(request):
+    slug = request.path.rstrip("/").rsplit("/", 1)[-1]
+    context = {  # what the detail view hands its template
+        "article": Article.objects.published().for_page().get(slug=slug),
+        "latest": seek(FeedEntry.objects.stream(), size=article_views.SIDEBAR_ENTRIES),
+    }
+    return _take_apart(
+        request, lambda r: article_views.detail(r, slug), "articles/detail.html", context
+    )
+
+
+def _feed(request):
+    context = {  # what the index view hands its template for the first batch
+        "batch": seek(FeedEntry.objects.stream(), size=settings.NEWSROOM_FEED_BATCH),
+        "pinned": list(FeedEntry.objects.pinned()),
+    }
+    return _take_apart(request, feed_views.index, "feed/index.html", context)
 
 
 def prepare_ceilings():
-    """Load the ceiling articles: article n is line n of BENCH_CEILING_FILE (paths of
-    article pages). Each app-server process does it once, as it starts (bench/wsgi.py)."""
-    global _ceiling
-    with _ceiling_lock:
-        if _ceiling is not None:
-            return _ceiling
-        paths = Path(os.environ["BENCH_CEILING_FILE"]).read_text().split()
-        factory = RequestFactory(headers={"x-forwarded-proto": "https"})
-        prepared = []
-        for page_path in paths:
-            slug = page_path.rstrip("/").rsplit("/", 1)[-1]
-            prepared.append(_prepare_article(factory.get(page_path), slug))
-        _ceiling = prepared
-        return _ceiling
+    """Take the pages apart, once per app-server process, as it starts (bench/wsgi.py)."""
+    global _ceilings
+    with _ceilings_lock:
+        if _ceilings is None:
+            factory = RequestFactory(headers={"x-forwarded-proto": "https"})
+            paths = Path(os.environ["BENCH_CEILING_FILE"]).read_text().split()
+            _ceilings = {
+                "article": [_article(factory.get(page_path)) for page_path in paths],
+                "feed": [_feed(factory.get("/"))],
+            }
+        return _ceilings
 
 
-def _article(n):
-    prepared = prepare_ceilings()
+def _parts(page, n):
+    prepared = prepare_ceilings().get(page, [])
     if not 0 <= n < len(prepared):
         raise Http404
     return prepared[n]
 
 
 @page_cache.exempt
-def ceiling_sql(request, n):
-    statements, _ = _article(n)
+def ceiling_sql(request, page, n):
+    statements, _template, _context, _path = _parts(page, n)
     with connection.cursor() as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)
@@ -122,14 +139,15 @@ def ceiling_sql(request, n):
 
 
 @page_cache.exempt
-def ceiling_render(request, n):
-    _, context = _article(n)
-    return HttpResponse(render_to_string("articles/detail.html", context, request))
+def ceiling_render(request, page, n):
+    _statements, template, context, page_path = _parts(page, n)
+    request.path = page_path  # the page's own address, for its canonical and og:url links
+    return HttpResponse(render_to_string(template, context, request))
 
 
 urlpatterns = [
     path("__floor__/", floor),
-    path("__ceiling__/sql/<int:n>/", ceiling_sql),
-    path("__ceiling__/render/<int:n>/", ceiling_render),
+    path("__ceiling__/<slug:page>/sql/<int:n>/", ceiling_sql),
+    path("__ceiling__/<slug:page>/render/<int:n>/", ceiling_render),
     *site_urlpatterns,
 ]
