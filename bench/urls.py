@@ -18,6 +18,7 @@ prepared, so a ceiling cannot drift from the page it stands for.
 import os
 import re
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -66,14 +67,22 @@ def _remembered(function):
     return remembered
 
 
+@dataclass(frozen=True)
+class Parts:
+    statements: list  # (sql, params), in the order the page sent them
+    template: str
+    context: dict
+    path: str
+
+
 def _take_apart(request, view, template, context):
     """The statements `view` sends for `request`, and `context` made ready for a
     zero-query render of `template` that gives the view's own page."""
     statements = []
 
-    def record(execute, sql, params, many, context):
+    def record(execute, sql, params, many, call):
         statements.append((sql, params))
-        return execute(sql, params, many, context)
+        return execute(sql, params, many, call)
 
     view(request)  # the process's one-off lookups are not the page's
     with connection.execute_wrapper(record):
@@ -85,7 +94,7 @@ def _take_apart(request, view, template, context):
         rendered = render_to_string(template, context, request).encode()
     if queries.captured_queries or NONCE.sub(b"", rendered) != NONCE.sub(b"", page):
         raise RuntimeError(f"The render ceiling of {request.path} is not the page.")
-    return statements, template, context, request.path
+    return Parts(statements, template, context, request.path)
 
 
 def _article(request):
@@ -130,9 +139,8 @@ def _parts(page, n):
 
 @page_cache.exempt
 def ceiling_sql(request, page, n):
-    statements, _template, _context, _path = _parts(page, n)
     with connection.cursor() as cursor:
-        for sql, params in statements:
+        for sql, params in _parts(page, n).statements:
             cursor.execute(sql, params)
             cursor.fetchall()
     return floor(request)
@@ -140,9 +148,9 @@ def ceiling_sql(request, page, n):
 
 @page_cache.exempt
 def ceiling_render(request, page, n):
-    _statements, template, context, page_path = _parts(page, n)
-    request.path = page_path  # the page's own address, for its canonical and og:url links
-    return HttpResponse(render_to_string(template, context, request))
+    parts = _parts(page, n)
+    request.path = parts.path  # the page's own address, for its canonical and og:url links
+    return HttpResponse(render_to_string(parts.template, parts.context, request))
 
 
 urlpatterns = [
