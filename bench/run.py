@@ -466,6 +466,11 @@ def main():
                 "deep_vs_first_at_least_0.9": round(
                     uncached["feed_deep"]["rps"] / uncached["feed_first"]["rps"], 3
                 ),
+                "deep_vs_first_by_cpu": round(
+                    uncached["feed_first"]["cpu_ms_per_request"]
+                    / uncached["feed_deep"]["cpu_ms_per_request"],
+                    3,
+                ),
             }
         )
     if cached := report.get("cached"):
