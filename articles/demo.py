@@ -119,6 +119,7 @@ EXTRA_ENTRIES = 64
 @dataclass
 class DemoResult:
     created: dict = field(default_factory=dict)
+    photos: list = field(default_factory=list)  # drawn, with files in storage
 
     def add(self, kind, created):
         if created:
@@ -163,6 +164,7 @@ def _photo(seed, caption, credit, alt_text, result):
     photo.image.save(f"demo-{seed}.jpg", draw_photo(seed), save=False)
     photo.save()
     result.add("photos", True)
+    result.photos.append(photo)
     return photo
 
 

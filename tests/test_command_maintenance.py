@@ -112,9 +112,11 @@ def test_seed_bulk_command_reports_the_rate(db, capsys):
         call_command("seed_bulk", "-1")
 
 
-def test_load_demo_dry_run_writes_nothing_and_reports(db, capsys):
+def test_load_demo_dry_run_writes_nothing_and_reports(db, capsys, media_root):
     call_command("load_demo", "--dry-run", "--quiet")
     assert "Dry run: would create" in capsys.readouterr().out
     assert not Article.objects.exists()
+    assert not [path for path in media_root.rglob("*") if path.is_file()]
     call_command("load_demo")
     assert Article.objects.exists()
+    assert [path for path in media_root.rglob("*") if path.is_file()]
