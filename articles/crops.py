@@ -34,10 +34,17 @@ def crop_url(photo, ratio):
     return reverse("photo-crop", args=[photo.pk, ratio])
 
 
-def crop_path(photo, ratio, pk=None):
+def crop_directory():
+    return Path(settings.MEDIA_ROOT) / "crops"
+
+
+def crop_name(pk, image_name, ratio):
     # The upload name is unique per file, so a replaced image gets fresh crops.
-    stem = PurePath(photo.image.name).stem
-    return Path(settings.MEDIA_ROOT) / "crops" / f"{pk or photo.pk}-{stem}-{ratio}.jpg"
+    return f"{pk}-{PurePath(image_name).stem}-{ratio}.jpg"
+
+
+def crop_path(photo, ratio, pk=None):
+    return crop_directory() / crop_name(pk or photo.pk, photo.image.name, ratio)
 
 
 def make_crop(photo, ratio):

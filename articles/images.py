@@ -12,7 +12,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from PIL import Image, ImageCms, ImageOps, IptcImagePlugin, UnidentifiedImageError, features
 
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF") + (("AVIF",) if features.check("avif") else ())
@@ -270,6 +270,45 @@ def delete_files(photo, pk=None):
         photo.image.storage.delete(photo.image.name)
     if photo.original:
         photo.original.storage.delete(photo.original.name)
+
+
+def _files_below(storage, top):
+    """The name of every file under directory `top` of `storage`."""
+    try:
+        directories, files = storage.listdir(top)
+    except FileNotFoundError:
+        return
+    for name in files:
+        yield f"{top}/{name}"
+    for directory in directories:
+        yield from _files_below(storage, f"{top}/{directory}")
+
+
+def orphan_files(*, older_than):
+    """Photo files that no photo names and that were last written before `older_than`:
+    what an upload leaves behind when its transaction rolls back after the files were
+    written, or when its process dies half-way. Yields (storage, name) pairs."""
+    from . import crops
+    from .models import Photo, private_storage
+
+    public, private, cropped = set(), set(), set()
+    rows = Photo.objects.values_list("pk", "image", "original", "renditions")
+    for pk, image, original, renditions in rows.iterator(chunk_size=2000):
+        public.add(image)
+        private.add(original)
+        public.update(item["name"] for item in renditions or [])
+        cropped.update(f"crops/{crops.crop_name(pk, image, ratio)}" for ratio in crops.RATIOS)
+    # Crops live on each app server's own disk, under MEDIA_ROOT, whatever the storage.
+    crop_storage = FileSystemStorage(location=crops.crop_directory().parent)
+    for storage, top, named in (
+        (default_storage, "photos", public),
+        (default_storage, "renditions", public),
+        (private_storage, "originals", private),
+        (crop_storage, "crops", cropped),
+    ):
+        for name in _files_below(storage, top):
+            if name not in named and storage.get_modified_time(name) < older_than:
+                yield storage, name
 
 
 def public_url(name):

@@ -1,14 +1,19 @@
-"""regenerate_renditions, rebuild_search_index, seed_bulk and load_demo."""
+"""regenerate_renditions, rebuild_search_index, seed_bulk, load_demo and
+sweep_photo_files."""
+
+import os
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import transaction
 from taggit.models import TaggedItem
 
-from articles import images, text
+from articles import crops, images, text
 from articles.bulk import seed_bulk
 from articles.management.commands.rebuild_search_index import rebuild_search_index
 from articles.management.commands.regenerate_renditions import regenerate_renditions
+from articles.management.commands.sweep_photo_files import sweep_photo_files
 from articles.models import Article, ArticleAuthor, Caption, Photo, Status
 from feed.models import FeedEntry
 
@@ -120,3 +125,55 @@ def test_load_demo_dry_run_writes_nothing_and_reports(db, capsys, media_root):
     call_command("load_demo")
     assert Article.objects.exists()
     assert [path for path in media_root.rglob("*") if path.is_file()]
+
+
+def _files(*roots):
+    return {path for root in roots for path in root.rglob("*") if path.is_file()}
+
+
+def _age(paths, hours):
+    for path in paths:
+        stamp = path.stat().st_mtime - hours * 3600
+        os.utime(path, (stamp, stamp))
+
+
+def test_sweep_photo_files_deletes_what_a_rolled_back_upload_left(
+    make_photo, settings, media_root, capsys
+):
+    private_root = settings.NEWSROOM_PRIVATE_MEDIA_ROOT
+    kept = make_photo()
+    crops.make_crop(kept, "16x9")
+    kept_files = _files(media_root, private_root)
+    with transaction.atomic():  # e.g. an admin save failing after the photo was processed
+        lost = make_photo()
+        crops.make_crop(lost, "1x1")
+        transaction.set_rollback(True)
+    left = _files(media_root, private_root) - kept_files
+    # The public copy, its renditions, the private original and the crop are all left.
+    assert {path.parts[-2] for path in left} >= {"renditions", "crops"}
+    assert any(private_root in path.parents for path in left)
+    _age(left | kept_files, hours=25)
+
+    call_command("sweep_photo_files", "--dry-run", "--quiet")
+    assert f"Would delete {len(left)} file(s)" in capsys.readouterr().out
+    assert _files(media_root, private_root) == kept_files | left
+
+    call_command("sweep_photo_files", "--quiet")
+    assert f"Deleted {len(left)} file(s)" in capsys.readouterr().out
+    assert _files(media_root, private_root) == kept_files
+    assert Photo.objects.get().pk == kept.pk
+    assert lost.pk and not Photo.objects.filter(pk=lost.pk).exists()
+
+
+def test_sweep_photo_files_leaves_recent_files_for_uploads_in_progress(
+    make_photo, settings, media_root
+):
+    with transaction.atomic():
+        make_photo()
+        transaction.set_rollback(True)
+    written = _files(media_root, settings.NEWSROOM_PRIVATE_MEDIA_ROOT)
+    assert written
+    assert sweep_photo_files(older_than_hours=24) == []
+    assert _files(media_root, settings.NEWSROOM_PRIVATE_MEDIA_ROOT) == written
+    with pytest.raises(CommandError, match="at least 1"):
+        call_command("sweep_photo_files", "--older-than-hours", "0")
