@@ -259,8 +259,11 @@ class ArticleAdminForm(forms.ModelForm):
                 "reload the page and apply your changes again.",
                 code="edit_conflict",
             )
-        current = Article.objects.filter(pk=self.instance.pk).values_list("modified_at", flat=True)
-        current = current.first()
+        # The admin saves in one transaction: locking the row until it commits makes a
+        # colleague's save that races this one wait here and then see this one's version,
+        # instead of both passing the check and the later silently overwriting the earlier.
+        rows = Article.objects.select_for_update().filter(pk=self.instance.pk)
+        current = rows.values_list("modified_at", flat=True).first()
         if current is None or current.isoformat() == loaded_version:
             return
         latest = self.instance.revisions.select_related("saved_by").first()

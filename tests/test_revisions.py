@@ -1,5 +1,10 @@
+import threading
+import time
+
 import pytest
+from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article, ArticleAuthor, ArticleRevision, Caption
 from tests.staff import editor_form_data
@@ -185,3 +190,56 @@ def test_a_post_without_the_version_it_was_opened_on_is_refused(desk_client, mak
     assert "reload the page" in " ".join(response.context["adminform"].form.non_field_errors())
     article.refresh_from_db()
     assert article.headline == "Kept"
+
+
+def _waiting_on_a_row_lock():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity "
+            "WHERE wait_event_type = 'Lock' AND datname = current_database()"
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_racing_a_colleagues_save_waits_and_is_refused(client, desk_editor, make_article):
+    article = make_article(publish=False, headline="Shared story")
+    stale = editor_form_data(article, headline="My edit")  # both forms opened on this version
+    client.force_login(desk_editor)
+    locked, release, results = threading.Event(), threading.Event(), {}
+
+    def colleague_saving():  # a save in progress: row locked, version bumped, not committed
+        try:
+            with transaction.atomic():
+                Article.objects.select_for_update().get(pk=article.pk)
+                Article.objects.filter(pk=article.pk).update(
+                    headline="Carla's edit", modified_at=timezone.now()
+                )
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connection.close()
+
+    def editor_saving():
+        try:
+            results["response"] = client.post(change_url(article), stale)
+        finally:
+            connection.close()
+
+    colleague = threading.Thread(target=colleague_saving)
+    colleague.start()
+    assert locked.wait(timeout=30)
+    editor = threading.Thread(target=editor_saving)
+    editor.start()
+    deadline = time.monotonic() + 30
+    while not _waiting_on_a_row_lock():  # the editor's save reached the locked row
+        assert time.monotonic() < deadline and editor.is_alive()
+    release.set()
+    colleague.join(timeout=30)
+    editor.join(timeout=30)
+
+    response = results["response"]
+    assert response.status_code == 200
+    assert "after you opened it" in " ".join(response.context["adminform"].form.non_field_errors())
+    article.refresh_from_db()
+    assert article.headline == "Carla's edit"
