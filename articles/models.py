@@ -229,7 +229,6 @@ class Status(models.TextChoices):
 
 RELATED_CANDIDATES = 500
 EARLIEST = datetime.min.replace(tzinfo=UTC)
-RELATED_REVISION_KEYS = ("authors", "tags", "lead")
 
 
 # Every column of an author, as an article's page query brings it along.
@@ -517,16 +516,13 @@ class Article(models.Model):
         }
 
     def record_revision(self, saved_by):
-        """Keep this save's text. Relations change through the admin's inlines and
-        `restore()`, which complete the revision afterwards, so a save of the article
-        alone carries them over from the previous revision instead of querying them."""
-        previous = self.revisions.values_list("content", flat=True).first()
-        if previous and all(key in previous for key in RELATED_REVISION_KEYS):
-            related = {key: previous[key] for key in RELATED_REVISION_KEYS}
-        else:
-            related = self.related_revision_content()
+        """Keep this save's text with the relations as they are in the database now
+        (whoever changed them: an import, a command, the shell). The admin's inlines and
+        `restore()` save relations after the article, so they complete the revision
+        afterwards with `record_related_in_revision()`."""
         return self.revisions.create(
-            saved_by=saved_by, content={**self.revision_content(), **related}
+            saved_by=saved_by,
+            content={**self.revision_content(), **self.related_revision_content()},
         )
 
     def record_related_in_revision(self):

@@ -114,6 +114,18 @@ def test_a_revision_saved_in_the_admin_keeps_authors_tags_and_the_lead_photo(
     }  # fmt: skip
 
 
+def test_a_save_outside_the_admin_records_the_relations_as_they_are(make_article, make_author):
+    article = make_article(publish=False, authors=[make_author(name="Olena")], tags=["war"])
+    ArticleAuthor.objects.create(article=article, author=make_author(name="Taras"), position=1)
+    article.tags.set(["energy"])  # as an import or a script would, without the admin
+    article.headline = "Rewritten"
+    article.save()
+    content = article.revisions.first().content
+    assert content["headline"] == "Rewritten"
+    assert [name for _id, name in content["authors"]] == ["Olena", "Taras"]
+    assert content["tags"] == ["energy"]
+
+
 def test_restore_brings_back_authors_tags_and_the_lead_photo(
     desk_client, make_article, make_author, make_photo
 ):
