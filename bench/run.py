@@ -189,9 +189,11 @@ class Server:
             NEWSROOM_CACHE_PREFIX=prefix,
             NEWSROOM_PAGE_CACHE_SECONDS=600 if cached else 0,
             BENCH_FLOOR_FILE=RESULTS / "floor.html",
-            BENCH_CEILING_FILE=RESULTS / "ceiling-articles.txt",
             WEB_CONCURRENCY=args.workers,
             GUNICORN_THREADS=args.threads,
+            # Processes keep their database connections, so every backend's CPU is read.
+            DATABASE_CONN_MAX_AGE=24 * 3600,
+            **({} if cached else {"BENCH_CEILING_FILE": RESULTS / "ceiling-articles.txt"}),
         )
         self.process = None
 
@@ -212,6 +214,9 @@ class Server:
                 # A worker replaced mid-run would pay its start-up inside a measured run.
                 "--max-requests",
                 "0",
+                # Both workers serve from the first measured run on (the ceilings are
+                # loaded once, before the fork).
+                "--preload",
             ],
             cwd=ROOT,
             env=self.env,
@@ -236,15 +241,12 @@ class Server:
         self.log.close()
 
 
-def serving_cpu_seconds(server):
-    """CPU seconds used so far by the app server (master, workers, and workers already
-    replaced) and by the PostgreSQL backends serving the benchmark's database (with those
-    already gone, which the postmaster has counted), read from /proc.
-
-    Per request, this is what a page costs the machine, which moves far less than the
-    rate when other work shares the CPUs."""
+def serving_processes(server):
+    """CPU seconds used so far, by process id, by what serves the benchmark: gunicorn (its
+    master and workers), the PostgreSQL backends connected to the benchmark's database,
+    and Redis (the machine's one server, which cached pages use), read from /proc."""
     database = urlsplit(server.args.database_url).path.lstrip("/")
-    ticks = 0
+    ticks = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -257,12 +259,21 @@ def serving_cpu_seconds(server):
             continue
         name, fields = head.split("(", 1)[1], tail.split()
         pid, parent = int(entry.name), int(fields[1])
-        own, reaped = int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14])
-        if pid == server.process.pid or (name == "postgres" and " -D " in title):
-            ticks += own + reaped  # the masters: gunicorn's and the postmaster
-        elif parent == server.process.pid or (name == "postgres" and f" {database} " in title):
-            ticks += own
-    return ticks / os.sysconf("SC_CLK_TCK")
+        if (
+            server.process.pid in (pid, parent)
+            or (name == "postgres" and f" {database} " in title)
+            or name == "redis-server"
+        ):
+            ticks[pid] = int(fields[11]) + int(fields[12])
+    return {pid: tick / os.sysconf("SC_CLK_TCK") for pid, tick in ticks.items()}
+
+
+def cpu_used(before, after):
+    """CPU seconds between two `serving_processes` readings; None if a process that
+    served ended in between (its last moments cannot be read, so the figure would be low)."""
+    if any(pid not in after for pid in before):
+        return None
+    return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
 LATENCY = re.compile(r"^\s*(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.MULTILINE)
@@ -285,11 +296,11 @@ def wrk(url, *, connections, duration, paths=None, server=None):
         path_file.write_text("\n".join(paths) + "\n")
         env["BENCH_PATHS"] = str(path_file)
         command.append(f"--script={ROOT / 'bench' / 'rotate.lua'}")
-    cpu_before = serving_cpu_seconds(server) if server else None
+    cpu_before = serving_processes(server) if server else None
     output = subprocess.run(
         [*command, url], check=True, text=True, capture_output=True, env=env
     ).stdout
-    cpu = serving_cpu_seconds(server) - cpu_before if server else None
+    cpu = cpu_used(cpu_before, serving_processes(server)) if server else None
     latencies = {pct: float(value) * UNITS[unit] for pct, value, unit in LATENCY.findall(output)}
     requests = int(re.search(r"(\d+) requests in", output).group(1))
     errors = 0
@@ -309,15 +320,20 @@ def wrk(url, *, connections, duration, paths=None, server=None):
     }
 
 
+def ratio(numerator, denominator):
+    return round(numerator / denominator, 3) if numerator and denominator else None
+
+
 def median_run(runs):
     """The run with the median rate, with every run's rate beside it, and the median
     CPU cost per request."""
     ordered = sorted(runs, key=lambda run: run["rps"])
+    costs = [run["cpu_ms_per_request"] for run in runs if run["cpu_ms_per_request"] is not None]
     return {
         **ordered[(len(ordered) - 1) // 2],
         "rps_runs": [run["rps"] for run in runs],
         "cpu_ms_runs": [run["cpu_ms_per_request"] for run in runs],
-        "cpu_ms_per_request": statistics.median(run["cpu_ms_per_request"] for run in runs),
+        "cpu_ms_per_request": statistics.median(costs) if costs else None,
     }
 
 
@@ -366,7 +382,7 @@ def run_pages(args, server, plan, cached):
         rates = ", ".join(f"{rps:.0f}" for rps in measured["rps_runs"])
         log(
             f"  {name:<14} {measured['rps']:>9.0f} rps  p50 {measured['p50_ms']:>7.2f} ms  "
-            f"p99 {measured['p99_ms']:>7.2f} ms  cpu {measured['cpu_ms_per_request']:>6.2f} ms"
+            f"p99 {measured['p99_ms']:>7.2f} ms  cpu {measured['cpu_ms_per_request'] or 0:>6.2f} ms"
             f"  errors {measured['errors']}"
             f"  (runs: {rates})"
         )
@@ -377,8 +393,8 @@ def run_pages(args, server, plan, cached):
             result["p50_vs_floor"] = round(result["p50_ms"] / floor["p50_ms"], 2)
             result["p99_vs_floor"] = round(result["p99_ms"] / floor["p99_ms"], 2)
             # The same comparison by what each request costs the machine: less noisy.
-            result["cpu_share_of_floor"] = round(
-                floor["cpu_ms_per_request"] / result["cpu_ms_per_request"], 3
+            result["cpu_share_of_floor"] = ratio(
+                floor["cpu_ms_per_request"], result["cpu_ms_per_request"]
             )
     return results
 
@@ -466,10 +482,10 @@ def main():
                 "deep_vs_first_at_least_0.9": round(
                     uncached["feed_deep"]["rps"] / uncached["feed_first"]["rps"], 3
                 ),
-                "deep_vs_first_by_cpu": round(
-                    uncached["feed_first"]["cpu_ms_per_request"]
-                    / uncached["feed_deep"]["cpu_ms_per_request"],
-                    3,
+                # The same comparison by CPU cost, beside the target's own (by rate).
+                "deep_vs_first_by_cpu": ratio(
+                    uncached["feed_first"]["cpu_ms_per_request"],
+                    uncached["feed_deep"]["cpu_ms_per_request"],
                 ),
             }
         )
