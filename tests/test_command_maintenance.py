@@ -117,14 +117,14 @@ def test_seed_bulk_command_reports_the_rate(db, capsys):
         call_command("seed_bulk", "-1")
 
 
-def test_load_demo_dry_run_writes_nothing_and_reports(db, capsys, media_root):
+def test_load_demo_dry_run_writes_nothing_and_reports(db, capsys, media_root, settings):
     call_command("load_demo", "--dry-run", "--quiet")
     assert "Dry run: would create" in capsys.readouterr().out
     assert not Article.objects.exists()
-    assert not [path for path in media_root.rglob("*") if path.is_file()]
+    assert not _files(media_root, settings.NEWSROOM_PRIVATE_MEDIA_ROOT)
     call_command("load_demo")
     assert Article.objects.exists()
-    assert [path for path in media_root.rglob("*") if path.is_file()]
+    assert _files(media_root) and _files(settings.NEWSROOM_PRIVATE_MEDIA_ROOT)
 
 
 def _files(*roots):
