@@ -52,7 +52,7 @@ def main():
             FeedEntry.objects.stream(), cursor, size
         ),
         f"Article page lookup (/articles/{slug}/)": lambda: (
-            Article.objects.published().for_page().filter(slug=slug).first()
+            Article.objects.published().for_page().get(slug=slug)
         ),
         f"Related articles of /articles/{slug}/": lambda: Article.objects.published().related_to(
             article
