@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 
 from feed.models import FeedEntry
 
+from . import images
 from .models import Article, ArticleAuthor, Author, Caption, Photo, Section
 
 DEMO_USERNAME = "editor"
@@ -128,6 +129,11 @@ class DemoResult:
     @property
     def total(self):
         return sum(self.created.values())
+
+    def delete_drawn_files(self):
+        """For a run whose rows were rolled back: the files drawn for them go too."""
+        for photo in self.photos:
+            images.delete_files(photo)
 
 
 def draw_photo(seed, size=(1600, 900)):

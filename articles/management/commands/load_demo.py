@@ -1,4 +1,3 @@
-from articles import images
 from articles.demo import DEMO_PASSWORD, DEMO_USERNAME, load_demo
 from newsroom.progress import StaffCommand, rolled_back_if
 
@@ -14,9 +13,8 @@ class Command(StaffCommand):
     def handle(self, *args, dry_run, **options):
         with rolled_back_if(dry_run):
             result = load_demo()
-        if dry_run:  # the rows are gone; so must be the files drawn for them
-            for photo in result.photos:
-                images.delete_files(photo)
+        if dry_run:
+            result.delete_drawn_files()
         if not result.total:
             self.stdout.write("Demo content already loaded: nothing to do.")
             return
