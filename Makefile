@@ -21,7 +21,7 @@ find_python = for candidate in $(PYTHON) python3.13 python3.12 python3 \
 
 # Use DATABASE_URL when it is set; otherwise start (or reuse) the project-local
 # PostgreSQL in .pgdata and point at it.
-with_db = export DATABASE_URL="$${DATABASE_URL:-$$($(PY) -m newsroom.localdb)}" && test -n "$$DATABASE_URL" &&
+with_db = export DATABASE_URL="$${DATABASE_URL:-$$($(PY) -m lib.localdb)}" && test -n "$$DATABASE_URL" &&
 
 .PHONY: help install run test lint format migrations-check db-stop demo clean bench
 
@@ -61,7 +61,7 @@ format: $(STAMP)
 	$(VENV)/bin/ruff format .
 
 db-stop: $(STAMP)
-	$(PY) -m newsroom.localdb --stop
+	$(PY) -m lib.localdb --stop
 
 # Load test under production settings: seeds a separate database (ARTICLES=10000
 # ENTRIES=50000 by default; e.g. `make bench ARTICLES=500000`), runs gunicorn and wrk,

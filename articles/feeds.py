@@ -1,4 +1,4 @@
-"""RSS 2.0 and Atom feeds: the News Feed, and the articles of a section, a tag or an author.
+"""RSS 2.0 and Atom feeds of articles: those of a section, a tag or an author.
 
 Built on django.contrib.syndication. Each item carries every author, published and updated
 times, a stable guid that survives slug changes, and the lead photo with its credit.
@@ -10,17 +10,15 @@ import uuid
 from django.conf import settings
 from django.contrib.sites.shortcuts import get_current_site
 from django.contrib.syndication.views import Feed, add_domain
-from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, rfc3339_date
 from taggit.models import Tag
 
-from feed.models import FeedEntry
+from photos import crops
 
-from . import crops
-from .models import Article, ArticleAuthor, Author, Section
+from .models import Article, Author, Section, tag_cache_tag
 
 FEED_LENGTH = 50
 DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
@@ -151,7 +149,7 @@ class NewsroomFeed(Feed):
         return item.get_absolute_url()
 
     def item_description(self, item):
-        return item.standfirst or item.headline
+        return item.description
 
     def item_guid(self, item):
         return item_guid("article", item.pk)
@@ -174,78 +172,16 @@ class NewsroomFeed(Feed):
         }
 
 
-class _AtomMixin:
+class AtomMixin:
     feed_type = NewsroomAtomFeed
 
     def subtitle(self, obj):
         return self.description(obj)
 
 
-class NewsFeedRss(NewsroomFeed):
-    """The News Feed: short updates and the articles of sections that feed it."""
-
-    def title(self):
-        return f"{settings.NEWSROOM_PUBLICATION_NAME}: News Feed"
-
-    def description(self, obj=None):
-        return f"The latest news from {settings.NEWSROOM_PUBLICATION_NAME}, newest first."
-
-    def link(self):
-        return reverse("feed:index")
-
-    def items(self):
-        return (
-            FeedEntry.objects.published()
-            .select_related("article__section", "article__lead__photo")
-            .prefetch_related(
-                Prefetch("article__credits", ArticleAuthor.objects.select_related("author")),
-                "article__tags",
-            )
-            .order_by("-published_at", "-id")[:FEED_LENGTH]
-        )
-
-    def item_title(self, item):
-        return item.title
-
-    def item_link(self, item):
-        return item.link
-
-    def item_description(self, item):
-        return item.text or item.title
-
-    def item_guid(self, item):
-        if item.article_id:
-            return super().item_guid(item.article)
-        return item_guid("feed-entry", item.pk)
-
-    def item_pubdate(self, item):
-        return item.published_at
-
-    def item_updateddate(self, item):
-        return item.updated_at if item.show_updated else item.published_at
-
-    def item_categories(self, item):
-        categories = [item.label] if item.label else []
-        if item.article_id:
-            categories += super().item_categories(item.article)
-        return categories
-
-    def item_extra_kwargs(self, item):
-        if item.article_id:
-            return super().item_extra_kwargs(item.article)
-        # Short updates are written by the desk, not a named reporter.
-        return {
-            "authors": [(settings.NEWSROOM_PUBLICATION_NAME, reverse("feed:index"))],
-            "content": None,
-            "photo": None,
-        }
-
-
-class NewsFeedAtom(_AtomMixin, NewsFeedRss):
-    pass
-
-
 class SectionFeedRss(NewsroomFeed):
+    page_cache_tags = staticmethod(lambda slug: [Section.cache_tag(slug)])
+
     def get_object(self, request, slug):
         return get_object_or_404(Section, slug=slug)
 
@@ -262,11 +198,13 @@ class SectionFeedRss(NewsroomFeed):
         return self.article_items(Article.objects.published().filter(section=section))
 
 
-class SectionFeedAtom(_AtomMixin, SectionFeedRss):
+class SectionFeedAtom(AtomMixin, SectionFeedRss):
     pass
 
 
 class TagFeedRss(NewsroomFeed):
+    page_cache_tags = staticmethod(lambda slug: [tag_cache_tag(slug)])
+
     def get_object(self, request, slug):
         tag = get_object_or_404(Tag, slug=slug)
         if not Article.objects.published().filter(tags=tag).exists():
@@ -286,11 +224,13 @@ class TagFeedRss(NewsroomFeed):
         return self.article_items(Article.objects.published().filter(tags=tag))
 
 
-class TagFeedAtom(_AtomMixin, TagFeedRss):
+class TagFeedAtom(AtomMixin, TagFeedRss):
     pass
 
 
 class AuthorFeedRss(NewsroomFeed):
+    page_cache_tags = staticmethod(lambda slug: [Author.cache_tag(slug)])
+
     def get_object(self, request, slug):
         return get_object_or_404(Author, slug=slug)
 
@@ -307,5 +247,5 @@ class AuthorFeedRss(NewsroomFeed):
         return self.article_items(Article.objects.published().filter(credits__author=author))
 
 
-class AuthorFeedAtom(_AtomMixin, AuthorFeedRss):
+class AuthorFeedAtom(AtomMixin, AuthorFeedRss):
     pass

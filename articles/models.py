@@ -1,9 +1,8 @@
-import os
-import uuid
-from datetime import UTC, datetime
-from pathlib import PurePath
+"""The newsroom's content: sections, authors, articles with their bylines, lead photos,
+corrections and revisions, and the audit trail of what editors did to them."""
 
-from django.apps import apps
+from datetime import UTC, datetime
+
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.aggregates import JSONBAgg
@@ -11,19 +10,28 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
-from django.core.files.storage import FileSystemStorage
 from django.db import models, transaction
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, JSONObject
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
-from newsroom.links import reverse
+from lib import pagecache
+from lib.links import reverse
+from photos.models import Photo
 
-from . import images, text
+from . import text
+
+# An article's description, wherever it is shown (see `Article.description`).
+DESCRIPTION_CHARS = 200
+
+
+def tag_cache_tag(slug):
+    """The cache tag of the pages listing the articles of one (taggit) tag."""
+    return f"tag:{slug}"
 
 
 class Section(models.Model):
@@ -48,149 +56,14 @@ class Section(models.Model):
     def get_absolute_url(self):
         return reverse("articles:section", args=[self.slug])
 
+    @staticmethod
+    def cache_tag(slug):
+        """The cache tag of the pages listing this section's articles."""
+        return f"section:{slug}"
 
-def photo_upload_to(instance, filename):
-    """Server-chosen names: the uploader's file name never reaches the disk."""
-    suffix = PurePath(filename).suffix.lower()[:6]
-    return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
-
-
-class PrivateStorage(FileSystemStorage):
-    """Files outside MEDIA_ROOT that no URL serves: the photographers' untouched originals."""
-
-    @property
-    def base_location(self):
-        return self._value_or_setting(self._location, settings.NEWSROOM_PRIVATE_MEDIA_ROOT)
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    def url(self, name):
-        raise ValueError("Private files have no public URL.")
-
-
-private_storage = PrivateStorage()
-
-
-def photo_original_upload_to(instance, filename):
-    suffix = PurePath(filename).suffix.lower()[:6]
-    return f"originals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
-
-
-class Photo(models.Model):
-    image = models.ImageField(
-        upload_to=photo_upload_to,
-        width_field="width",
-        height_field="height",
-        help_text="JPEG, PNG, WebP or GIF. Location and camera data are removed from every "
-        "public copy; the original is kept privately.",
-    )
-    original = models.FileField(
-        storage=private_storage,
-        upload_to=photo_original_upload_to,
-        blank=True,
-        editable=False,
-        help_text="The file as uploaded, with its metadata. Never served.",
-    )
-    renditions = models.JSONField(
-        default=list,
-        blank=True,
-        editable=False,
-        help_text="Resized public copies made once at upload: width, height, format, name.",
-    )
-    width = models.PositiveIntegerField(editable=False, default=0)
-    height = models.PositiveIntegerField(editable=False, default=0)
-    alt_text = models.CharField(
-        max_length=300,
-        blank=True,
-        help_text="What the photo shows, for readers who cannot see it.",
-    )
-    caption = models.TextField(
-        blank=True, help_text="The default caption; each use of the photo may change it."
-    )
-    credit = models.CharField(
-        max_length=200,
-        blank=True,
-        help_text="Photographer and agency, e.g. "
-        "“Ed Ram/For The Washington Post via Getty Images”.",
-    )
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="uploaded_photos",
-        editable=False,
-    )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
-    source_url = models.URLField(
-        max_length=500, blank=True, editable=False, help_text="Where an imported photo came from."
-    )
-
-    class Meta:
-        ordering = ["-uploaded_at"]
-
-    def __str__(self):
-        return self.caption[:60] or self.alt_text[:60] or PurePath(self.image.name).name
-
-    def save(self, *args, **kwargs):
-        """A new image file is checked, stripped and resized here, once. A replaced
-        image's files go once the new ones are saved; a failed save leaves no file."""
-        image_name = self.image.name if self.image else None
-        replaced = None
-        if image_name and image_name != getattr(self, "_loaded_image", None):
-            if self.pk:
-                replaced = type(self).objects.filter(pk=self.pk).first()
-            images.ingest(self)
-            try:
-                super().save(*args, **kwargs)
-                images.make_crops(self)
-            except Exception:
-                images.delete_files(self)
-                raise
-            if replaced is not None:
-                transaction.on_commit(lambda: images.delete_files(replaced))
-        else:
-            super().save(*args, **kwargs)
-        self._loaded_image = self.image.name
-
-    def delete(self, *args, **kwargs):
-        pk = self.pk
-        result = super().delete(*args, **kwargs)
-        images.delete_files(self, pk)
-        return result
-
-    @classmethod
-    def from_db(cls, db, field_names, values, **kwargs):
-        photo = super().from_db(db, field_names, values, **kwargs)
-        loaded = photo.__dict__.get("image")
-        photo._loaded_image = getattr(loaded, "name", loaded)
-        return photo
-
-    def rendition_srcset(self, fmt):
-        return ", ".join(
-            f"{images.public_url(item['name'])} {item['width']}w"
-            for item in self.renditions
-            if item["format"] == fmt
-        )
-
-    @property
-    def srcset_webp(self):
-        return self.rendition_srcset("webp")
-
-    @property
-    def srcset_jpeg(self):
-        return self.rendition_srcset("jpeg")
-
-    @property
-    def fallback_url(self):
-        """A mid-sized JPEG for browsers that ignore srcset."""
-        jpegs = [item for item in self.renditions if item["format"] == "jpeg"]
-        fitting = [item for item in jpegs if item["width"] <= 960] or jpegs
-        if not fitting:
-            return self.image.url
-        return images.public_url(max(fitting, key=lambda item: item["width"])["name"])
+    def cache_tags(self):
+        """Every page names the sections in its navigation."""
+        return {pagecache.SITE}
 
 
 class Author(models.Model):
@@ -218,6 +91,15 @@ class Author(models.Model):
 
     def get_absolute_url(self):
         return reverse("articles:author", args=[self.slug])
+
+    @staticmethod
+    def cache_tag(slug):
+        """The cache tag of the pages listing this author's articles."""
+        return f"author:{slug}"
+
+    def cache_tags(self):
+        """Bylines on pages of every kind show an author's name and photo."""
+        return {pagecache.SITE}
 
 
 class Status(models.TextChoices):
@@ -449,7 +331,9 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         """Clean the body, derive the figures, keep old URLs working, record a revision.
 
-        Set `saved_by` on the instance to name the person saving in the revision."""
+        Set `saved_by` on the instance to name the person saving in the revision;
+        `revision=False` skips the revision (a first insert that a step saves again)."""
+        revision = kwargs.pop("revision", True)
         self.body = text.sanitize_html(self.body)
         self.word_count = text.count_words(self.body)
         self.reading_time = text.reading_minutes(
@@ -466,12 +350,46 @@ class Article(models.Model):
             old_slug = getattr(self, "_loaded_slug", None)
             if old_slug and old_slug != self.slug and self._loaded_status == Status.PUBLISHED:
                 self.redirect_from(reverse("articles:detail", args=[old_slug]))
-            if update_fields is None:
+            if update_fields is None and revision:
                 self.record_revision(saved_by)
         self._loaded_slug, self._loaded_status = self.slug, self.status
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
+
+    @staticmethod
+    def cache_tag(slug):
+        """The cache tag of the article's own page."""
+        return f"article:{slug}"
+
+    def cache_tags(self):
+        """Every page that can show this article: its own, its section's, its tags' and
+        its authors', and everything else listing content (feeds, sitemaps, search)."""
+        tags = {pagecache.CONTENT, self.cache_tag(self.slug)}
+        if self.section_id:
+            section = Section.objects.filter(pk=self.section_id)
+            tags.update(Section.cache_tag(slug) for slug in section.values_list("slug", flat=True))
+        if self.pk:
+            tags.update(tag_cache_tag(slug) for slug in self.tags.values_list("slug", flat=True))
+            credits = self.credits.values_list("author__slug", flat=True)
+            tags.update(Author.cache_tag(slug) for slug in credits)
+        return tags
+
+    def stored_cache_tags(self):
+        """The pages of the article as stored: its old address and its old section."""
+        stored = type(self).objects.filter(pk=self.pk).values_list("slug", "section__slug")
+        return {
+            tag
+            for slug, section_slug in stored
+            for tag in (self.cache_tag(slug), Section.cache_tag(section_slug))
+        }
+
+    def cache_changes_at(self):
+        """Future moments when the article becomes public by the clock alone."""
+        if self.status != Status.PUBLISHED:
+            return []
+        now = timezone.now()
+        return [when for when in (self.published_at, self.embargoed_until) if when and when > now]
 
     @classmethod
     def from_db(cls, db, field_names, values, **kwargs):
@@ -581,6 +499,14 @@ class Article(models.Model):
         )
 
     @property
+    def description(self):
+        """What the article says of itself where it is not open: the standfirst (else the
+        headline) on one line, at most DESCRIPTION_CHARS long. Page metadata, social cards,
+        feeds and structured data all show this one text."""
+        text = " ".join((self.standfirst or self.headline).split())
+        return Truncator(text).chars(DESCRIPTION_CHARS)
+
+    @property
     def show_updated(self):
         """Whether readers see an “Updated” time: only after a substantive update."""
         return bool(self.updated_at and self.published_at and self.updated_at > self.published_at)
@@ -679,7 +605,7 @@ class Article(models.Model):
 
     @transaction.atomic
     def publish(self, at=None, *, substantive_update=False):
-        """Make the article public at `at` (now by default) and refresh its feed entry.
+        """Make the article public at `at` (now by default).
 
         Publishing an already published article keeps its original time unless `at`
         is given; `substantive_update` marks the visible “Updated” time.
@@ -691,29 +617,18 @@ class Article(models.Model):
         if substantive_update and was_published:
             self.updated_at = now
         self.save()
-        self.refresh_feed_entry()
 
-    @transaction.atomic
     def mark_updated(self, at=None):
         """Record a substantive update: readers see the new “Updated” time."""
         self.updated_at = at or timezone.now()
         self.save(update_fields=["updated_at", "modified_at"])
-        self.refresh_feed_entry()
 
-    def refresh_feed_entry(self):
-        """Create or refresh this article's News Feed entry when its section feeds it."""
-        if not self.section.in_news_feed or self.status != Status.PUBLISHED:
-            return None
-        feed_entry_model = apps.get_model("feed", "FeedEntry")
-        entry, _ = feed_entry_model.objects.update_or_create(
-            article=self,
-            defaults={
-                "status": feed_entry_model.Status.PUBLISHED,
-                "published_at": self.published_at,
-                "updated_at": self.updated_at,
-            },
-        )
-        return entry
+
+def _pages_of_article(article_id):
+    """The pages of the article `article_id`, for a part of it (a byline, a lead photo's
+    caption, a correction)."""
+    article = Article.objects.filter(pk=article_id).first()
+    return {pagecache.CONTENT} | (article.cache_tags() if article is not None else set())
 
 
 class ArticleAuthor(models.Model):
@@ -729,6 +644,12 @@ class ArticleAuthor(models.Model):
 
     def __str__(self):
         return f"{self.author} on {self.article}"
+
+    def cache_tags(self):
+        tags = _pages_of_article(self.article_id)
+        author = Author.objects.filter(pk=self.author_id)
+        tags.update(Author.cache_tag(slug) for slug in author.values_list("slug", flat=True))
+        return tags
 
 
 class Caption(models.Model):
@@ -751,6 +672,9 @@ class Caption(models.Model):
     @property
     def credit(self):
         return self.photo.credit
+
+    def cache_tags(self):
+        return _pages_of_article(self.article_id)
 
 
 class AuditEntry(models.Model):
@@ -810,6 +734,9 @@ class Correction(models.Model):
 
     def __str__(self):
         return f"Correction to {self.article}"
+
+    def cache_tags(self):
+        return _pages_of_article(self.article_id)
 
 
 class ArticleRevision(models.Model):

@@ -15,7 +15,6 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db.models import F, FloatField, Func, TextField, Value
 from django.db.models.functions import Concat, Now
 from django.http import Http404
-from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -133,25 +132,9 @@ def page_of(queryset, number):
     return Results(rows[:PAGE_SIZE], number, len(rows) > PAGE_SIZE and number < MAX_PAGES)
 
 
-def _page_number(value):
+def page_number(value):
     if value in (None, ""):
         return 1
     if not value.isdigit() or not 1 <= int(value) <= MAX_PAGES:
         raise Http404("No such page of results.")
     return int(value)
-
-
-def search(request):
-    query_text, truncated = clean_query(request.GET.get("q", ""))
-    number = _page_number(request.GET.get("page"))
-    results = page_of(search_articles(query_text), number) if query_text else None
-    return render(
-        request,
-        "search/results.html",
-        {
-            "query": query_text,
-            "truncated": truncated,
-            "results": results,
-            "max_query_length": MAX_QUERY_LENGTH,
-        },
-    )

@@ -36,16 +36,6 @@ class ArticleSitemap(Sitemap):
         return article.date_modified
 
 
-class NewsFeedSitemap(Sitemap):
-    changefreq = "always"
-
-    def items(self):
-        return ["feed:index"]
-
-    def location(self, name):
-        return reverse(name)
-
-
 class SectionSitemap(Sitemap):
     changefreq = "hourly"
 
@@ -105,8 +95,8 @@ class GoogleNewsSitemap(ArticleSitemap):
         return urls
 
 
+# The site's sitemap index lists the News Feed's first (newsroom/urls.py).
 SITEMAPS = {
-    "news-feed": NewsFeedSitemap,
     "sections": SectionSitemap,
     "articles": ArticleSitemap,
     "tags": TagSitemap,

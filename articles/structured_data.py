@@ -1,44 +1,25 @@
-"""schema.org JSON-LD for articles and the News Feed, and its safe embedding in HTML.
+"""schema.org JSON-LD for articles, and its safe embedding in HTML.
 
 Builders take `absolute`, a function from a site path to a full URL, so they need no
 request and tests can call them directly.
 """
 
 import json
-from urllib.parse import urljoin
 
 from django.conf import settings
-from django.contrib.sites.shortcuts import get_current_site
 from django.core.serializers.json import DjangoJSONEncoder
 from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
-from newsroom.links import reverse
-
-from . import crops
+from photos import crops
 
 # Inside <script>, "</script>" or "<!--" in a headline would end the block early.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 LOGO = ("img/logo.png", 600, 60)
 # Google shows at most this many characters of a headline.
 HEADLINE_LIMIT = 110
-
-
-def absolute_url_builder(request):
-    """A function from a site path (or a full URL) to a full URL on the canonical host,
-    the one feeds and sitemaps use too."""
-    root = f"{request.scheme}://{get_current_site(request).domain}/"
-
-    def absolute(location):
-        location = str(location)
-        # Site paths, the common case, need no parsing; urljoin handles everything else.
-        if location.startswith("/") and not location.startswith("//"):
-            return root + location[1:]
-        return urljoin(root, location)
-
-    return absolute
 
 
 def json_ld_script(data):
@@ -107,8 +88,7 @@ def news_article(article, absolute):
         ],
         "publisher": publisher(absolute),
     }
-    if article.standfirst:
-        data["description"] = article.standfirst
+    data["description"] = article.description
     keywords = [tag.name for tag in article.tag_list]
     if keywords:
         data["keywords"] = keywords
@@ -116,41 +96,3 @@ def news_article(article, absolute):
     if lead:
         data["image"] = lead_images(lead, absolute)
     return data
-
-
-def news_feed(entries, absolute):
-    """The News Feed page: the site with its search box, and the entries as a list."""
-    home = absolute(reverse("feed:index"))
-    return [
-        {
-            "@context": "https://schema.org",
-            "@type": "WebSite",
-            "@id": f"{home}#website",
-            "url": home,
-            "name": settings.NEWSROOM_PUBLICATION_NAME,
-            "publisher": publisher(absolute),
-            "potentialAction": {
-                "@type": "SearchAction",
-                "target": {
-                    "@type": "EntryPoint",
-                    "urlTemplate": absolute(reverse("search")) + "?q={search_term_string}",
-                },
-                "query-input": "required name=search_term_string",
-            },
-        },
-        {
-            "@context": "https://schema.org",
-            "@type": "ItemList",
-            "name": "News Feed",
-            "url": home,
-            "itemListElement": [
-                {
-                    "@type": "ListItem",
-                    "position": position,
-                    "url": absolute(entry.link),
-                    "name": entry.title,
-                }
-                for position, entry in enumerate(entries, start=1)
-            ],
-        },
-    ]

@@ -36,7 +36,7 @@ def main():
     from articles.models import Article
     from bench.targets import DEEP_BATCH, deep_cursor
     from feed.models import FeedEntry
-    from newsroom.pagination import seek
+    from lib.pagination import seek
 
     size = settings.NEWSROOM_FEED_BATCH
     cursor = deep_cursor()

@@ -17,7 +17,7 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from articles.models import Article, Section  # noqa: E402
 from feed.models import FeedEntry  # noqa: E402
-from newsroom.pagination import Cursor  # noqa: E402
+from lib.pagination import Cursor  # noqa: E402
 
 ARTICLE_URLS = 500
 DEEP_BATCH = 200

@@ -24,22 +24,23 @@ from pathlib import Path
 from django.conf import settings
 from django.db import connection
 from django.http import Http404, HttpResponse
+from django.template import engines
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 
-from articles import reach
+from articles import metadata
 from articles import views as article_views
 from articles.models import Article
 from feed import views as feed_views
 from feed.models import FeedEntry
-from newsroom import cache as page_cache
-from newsroom.pagination import seek
+from lib import pagecache as page_cache
+from lib.pagination import seek
 from newsroom.urls import urlpatterns as site_urlpatterns
 
 # The template helpers that query; the render ceiling hands the template their results.
-QUERYING_HELPERS = ("related_articles", "latest_articles", "site_sections")
+QUERYING_HELPERS = ("related_articles", "latest_articles", "site_sections", "news_feed_sidebar")
 NONCE = re.compile(rb'nonce="[^"]*"')
 
 _floor_bytes = None
@@ -88,7 +89,8 @@ def _take_apart(request, view, template, context):
     with connection.execute_wrapper(record):
         page = view(request).content
 
-    context.update({name: _remembered(getattr(reach, name)) for name in QUERYING_HELPERS})
+    helpers = engines["jinja2"].env.globals
+    context.update({name: _remembered(helpers[name]) for name in QUERYING_HELPERS})
     render_to_string(template, {**context}, request)  # fills the helpers
     with CaptureQueriesContext(connection) as queries:
         rendered = render_to_string(template, {**context}, request).encode()
@@ -99,19 +101,20 @@ def _take_apart(request, view, template, context):
 
 def _article(request):
     slug = request.path.rstrip("/").rsplit("/", 1)[-1]
-    context = {  # what the detail view hands its template
-        "article": Article.objects.published().for_page().get(slug=slug),
-        "latest": seek(FeedEntry.objects.stream(), size=article_views.SIDEBAR_ENTRIES),
-    }
+    article = Article.objects.published().for_page().get(slug=slug)
+    # What the detail view hands its template.
+    context = {"article": article, "meta": metadata.article_page(request, article)}
     return _take_apart(
         request, lambda r: article_views.detail(r, slug), "articles/detail.html", context
     )
 
 
 def _feed(request):
+    batch = seek(FeedEntry.objects.stream(), size=settings.NEWSROOM_FEED_BATCH)
     context = {  # what the index view hands its template for the first batch
-        "batch": seek(FeedEntry.objects.stream(), size=settings.NEWSROOM_FEED_BATCH),
+        "batch": batch,
         "pinned": list(FeedEntry.objects.pinned()),
+        "meta": feed_views.index_meta(request, batch),
     }
     return _take_apart(request, feed_views.index, "feed/index.html", context)
 

@@ -2,10 +2,15 @@ from django.apps import AppConfig
 
 
 class FeedConfig(AppConfig):
+    """The News Feed: short timestamped entries, its pages and its RSS/Atom."""
+
     name = "feed"
     verbose_name = "News Feed"
 
     def ready(self):
-        from newsroom import purge
+        from lib import pagecache, purging
 
-        purge.connect_feed()
+        from .models import FEED, FeedEntry
+
+        pagecache.listing(FEED)
+        purging.watch(FeedEntry)

@@ -3,7 +3,12 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article, ArticleQuerySet
-from newsroom.links import reverse
+from lib import pagecache
+from lib.links import reverse
+
+# The cache tag of the News Feed's pages. They list every kind of content (articles come
+# in through their entries), so every content change purges it (see apps.py).
+FEED = "feed"
 
 LISTED_COLUMNS = (
     "headline",
@@ -108,6 +113,19 @@ class FeedEntry(models.Model):
 
     def get_absolute_url(self):
         return reverse("feed:entry", args=[self.pk])
+
+    def cache_tags(self):
+        """The News Feed, and the pages that carry it beside a story."""
+        tags = {pagecache.CONTENT, FEED}
+        if self.article_id:
+            article = Article.objects.filter(pk=self.article_id)
+            tags.update(Article.cache_tag(slug) for slug in article.values_list("slug", flat=True))
+        return tags
+
+    def cache_changes_at(self):
+        """An entry published for later appears by the clock alone."""
+        due = self.status == self.Status.PUBLISHED and self.published_at > timezone.now()
+        return [self.published_at] if due else []
 
     @property
     def title(self):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "feed"
 
@@ -8,4 +8,10 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("feed/more/", views.more, name="more"),
     path("feed/<int:pk>/", views.entry, name="entry"),
+]
+
+# The News Feed's RSS and Atom keep the names they had at the site's root.
+root_urlpatterns = [
+    path("feed/rss/", feeds.NewsFeedRss(), name="feed-rss"),
+    path("feed/atom/", feeds.NewsFeedAtom(), name="feed-atom"),
 ]

@@ -3,11 +3,14 @@ from django.contrib.redirects.models import Redirect
 from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 
-from newsroom.pagination import seek_request
+from articles import metadata
+from lib.pagecache import depends_on
+from lib.pagination import seek_request
 
-from .models import FeedEntry
+from .models import FEED, FeedEntry
 
 
+@depends_on(lambda: [FEED])
 def index(request):
     if "p" in request.GET:  # a WordPress-style link to an imported post
         redirect = Redirect.objects.filter(
@@ -17,15 +20,33 @@ def index(request):
             return HttpResponsePermanentRedirect(redirect.new_path)
     batch = seek_request(request, FeedEntry.objects.stream(), settings.NEWSROOM_FEED_BATCH)
     pinned = FeedEntry.objects.pinned() if batch.is_first else []
-    return render(request, "feed/index.html", {"batch": batch, "pinned": pinned})
+    context = {"batch": batch, "pinned": pinned, "meta": index_meta(request, batch)}
+    return render(request, "feed/index.html", context)
 
 
+def index_meta(request, batch):
+    return metadata.site_page(
+        request,
+        "News Feed" if batch.is_first else "News Feed (older entries)",
+        f"The latest news updates from {settings.NEWSROOM_NAME}.",
+    )
+
+
+@depends_on(lambda: [FEED])
 def more(request):
     """The next batch as an HTML fragment, for Show More to append in place."""
     batch = seek_request(request, FeedEntry.objects.stream(), settings.NEWSROOM_FEED_BATCH)
     return render(request, "feed/_batch.html", {"batch": batch})
 
 
+@depends_on(lambda pk: [FEED])
 def entry(request, pk):
     entry = get_object_or_404(FeedEntry.objects.published().for_listing(), pk=pk)
-    return render(request, "feed/entry.html", {"entry": entry})
+    meta = metadata.site_page(
+        request,
+        entry.title,
+        entry.text or entry.title,
+        type="article",
+        canonical=entry.get_absolute_url(),
+    )
+    return render(request, "feed/entry.html", {"entry": entry, "meta": meta})

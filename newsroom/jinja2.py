@@ -2,7 +2,8 @@
 
 Filters and globals give the same text the Django template language gave: dates in the
 current time zone as its `date` filter writes them, `truncatewords`, `pluralize`, `now`
-and `querystring`, plus `url`, `static` and the page helpers of articles.reach.
+and `querystring`, plus `url`, `static`, the page's head metadata and the blocks the apps
+offer the pages (articles.blocks, feed.blocks).
 """
 
 import functools
@@ -16,8 +17,11 @@ from django.utils import timezone, translation
 from django.utils.dates import MONTHS_3
 from markupsafe import Markup
 
-from articles import reach
-from newsroom import links
+from articles import blocks as article_blocks
+from articles import structured_data
+from feed import blocks as feed_blocks
+from feed import structured_data as feed_structured_data
+from lib import links
 
 MACHINE_TIME = "Y-m-d\\TH:i:sO"
 
@@ -130,18 +134,28 @@ def querystring(context, **changes):
 
 
 @jinja2.pass_context
-def seo_meta(context):
-    return reach.seo_meta(context)
+def seo_meta(context, meta):
+    """What the head's tags print of the `meta` the view gave (articles.metadata), or None
+    on a page rendered with none or without a request (the error pages)."""
+    request = context.get("request")
+    if request is None or not meta:
+        return None
+    return meta.for_head(request)
 
 
 @jinja2.pass_context
 def article_json_ld(context, article):
-    return reach.article_json_ld(context["request"], article)
+    """The article's NewsArticle data as a `<script>` element, safe to print as it is."""
+    absolute = links.absolute_url_builder(context["request"])
+    return structured_data.json_ld_script(structured_data.news_article(article, absolute))
 
 
 @jinja2.pass_context
 def news_feed_json_ld(context, entries):
-    return reach.news_feed_json_ld(context["request"], entries)
+    """The News Feed's WebSite and ItemList data as a `<script>` element."""
+    absolute = links.absolute_url_builder(context["request"])
+    data = feed_structured_data.news_feed(entries, absolute)
+    return structured_data.json_ld_script(data)
 
 
 def escape_as_django(value):
@@ -171,9 +185,10 @@ def environment(**options):
         seo_meta=seo_meta,
         article_json_ld=article_json_ld,
         news_feed_json_ld=news_feed_json_ld,
-        site_sections=reach.site_sections,
-        related_articles=reach.related_articles,
-        latest_articles=reach.latest_articles,
+        site_sections=article_blocks.site_sections,
+        related_articles=article_blocks.related_articles,
+        latest_articles=article_blocks.latest_articles,
+        news_feed_sidebar=feed_blocks.news_feed_sidebar,
     )
     env.filters.update(
         date=date,

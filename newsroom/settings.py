@@ -97,8 +97,12 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "django_prose_editor",
+    "photos",
     "articles",
     "feed",
+    "desk",
+    "ingest",
+    "bench",
 ]
 
 MIDDLEWARE = [
@@ -107,8 +111,8 @@ MIDDLEWARE = [
     # ETag comparison and 304s, for cached and fresh pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
     # Answers anonymous readers from the page cache before anything below runs.
-    "newsroom.middleware.PageCacheMiddleware",
-    "newsroom.middleware.DatabaseOutageMiddleware",
+    "lib.middleware.PageCacheMiddleware",
+    "lib.middleware.DatabaseOutageMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -177,7 +181,7 @@ if os.environ.get("DATABASE_REPLICA_URL"):
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
-    DATABASE_ROUTERS = ["newsroom.routers.ReplicaRouter"]
+    DATABASE_ROUTERS = ["lib.routers.ReplicaRouter"]
 # Pages purged this recently are rendered from the primary, which the replica may trail.
 NEWSROOM_REPLICA_LAG_SECONDS = env_int("NEWSROOM_REPLICA_LAG_SECONDS", 10)
 for database in DATABASES.values():
@@ -196,7 +200,7 @@ PASSWORD_HASHERS = [
 ]
 AUTHENTICATION_BACKENDS = [
     # Refuses logins while a username and address pair is locked out (django-axes).
-    "newsroom.throttling.LoginThrottleBackend",
+    "lib.throttling.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT", 5)
@@ -204,7 +208,7 @@ AXES_COOLOFF_TIME = env_int("NEWSROOM_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every manage.py command
-AXES_CLIENT_IP_CALLABLE = "newsroom.throttling.client_ip"
+AXES_CLIENT_IP_CALLABLE = "lib.throttling.client_ip"
 # How many proxies in front append to X-Forwarded-For; 0 trusts only the socket's address.
 NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 0)
 
@@ -244,7 +248,7 @@ TAGGIT_CASE_INSENSITIVE = True
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": {
-        "BACKEND": "newsroom.cache.RedisCache",
+        "BACKEND": "lib.pagecache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("NEWSROOM_CACHE_PREFIX", "newsroom"),
         # A dead Redis must cost milliseconds, not a hung worker.

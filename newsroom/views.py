@@ -7,8 +7,10 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
+from django.views.defaults import ERROR_404_TEMPLATE_NAME
 
-from articles.structured_data import absolute_url_builder
+from articles import metadata
+from lib.links import absolute_url_builder
 
 ONE_DAY = 60 * 60 * 24
 
@@ -54,3 +56,13 @@ def web_manifest(request):
 def favicon(request):
     """Browsers and crawlers that ignore the <link rel="icon"> still ask here."""
     return HttpResponsePermanentRedirect(static("img/favicon.ico"))
+
+
+def page_not_found(request, exception, template_name=ERROR_404_TEMPLATE_NAME):
+    """Django's 404, with the page's metadata given as every other page gives it."""
+    context = {
+        "request_path": request.path,
+        "exception": str(exception),
+        "meta": metadata.not_found_page(request),
+    }
+    return render(request, template_name, context, status=404)

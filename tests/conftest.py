@@ -9,8 +9,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image
 
-from articles.models import Article, ArticleAuthor, Author, Caption, Photo, Section, Status
+from articles.models import Article, ArticleAuthor, Author, Caption, Section, Status
+from feed import publishing
 from feed.models import FeedEntry
+from photos.models import Photo
 
 # Writer and Editor personas with real group roles.
 pytest_plugins = ["tests.staff", "tests.jinja2_context"]
@@ -24,7 +26,7 @@ def empty_cache(settings):
     cache is off so tests can inspect each response's context; `page_cache` turns it on."""
     from django.core.cache import cache
 
-    from newsroom import cache as page_cache
+    from lib import pagecache as page_cache
 
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     cache.clear()
@@ -119,7 +121,7 @@ def make_article(db, make_section, make_author, make_photo):
                 article=article, photo=photo if photo is not True else make_photo(), text=caption
             )
         if status == Status.PUBLISHED:
-            article.publish(at=published_at)
+            publishing.publish(article, at=published_at)
         else:
             article.status = status
             article.published_at = published_at if "published_at" in overrides else None

@@ -1,8 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from articles.models import Article, Author, Photo, Section
+from articles.models import Article, Author, Section
 from feed.models import FeedEntry
+from photos.models import Photo
 from tests.conftest import jpeg_bytes
 
 pytestmark = pytest.mark.django_db

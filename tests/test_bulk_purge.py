@@ -6,8 +6,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.importing import import_feed
-from newsroom import purge
+from articles.models import Article
+from ingest.feeds import import_feed
+from lib import purging
 
 DATA = Path(__file__).parent / "data"
 
@@ -32,14 +33,14 @@ def test_cached_feed_page_shows_imported_entries_right_after_the_import(reader, 
 def test_bulk_mode_runs_no_purge_queries_per_item(make_article, monkeypatch):
     article = make_article(tags=["grain"])
     looked_up = []
-    article_tags = purge.article_tags
-    monkeypatch.setattr(purge, "article_tags", lambda a: looked_up.append(a.pk) or article_tags(a))
+    cache_tags = Article.cache_tags
+    monkeypatch.setattr(Article, "cache_tags", lambda a: looked_up.append(a.pk) or cache_tags(a))
     with CaptureQueriesContext(connection) as normal:
         article.headline = "Edited"
         article.save()
     assert looked_up
     looked_up.clear()
-    with purge.bulk(), CaptureQueriesContext(connection) as bulk:
+    with purging.bulk(), CaptureQueriesContext(connection) as bulk:
         article.headline = "Edited again"
         article.save()
     assert not looked_up

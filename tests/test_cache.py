@@ -11,7 +11,9 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from articles.models import Status
-from newsroom import cache as page_cache
+from feed import publishing
+from feed.models import FEED
+from lib import pagecache as page_cache
 
 from . import servers
 
@@ -131,7 +133,7 @@ class TestProcessCopies:
         assert_cached(reader, "/")
         type(story).objects.filter(pk=story.pk).update(headline="Written elsewhere")
         # Another app server's purge is nothing but a new version in the shared cache.
-        cache.set(page_cache.VERSION_PREFIX + page_cache.FEED, "another-server", None)
+        cache.set(page_cache.VERSION_PREFIX + FEED, "another-server", None)
         response, html = get(reader, "/")
         assert response["X-Page-Cache"] == "miss"
         assert "Written elsewhere" in html
@@ -180,7 +182,7 @@ class TestPurges:
         for url in pages_showing(story):
             assert_cached(reader, url)
         with django_capture_on_commit_callbacks(execute=True):
-            draft.publish()
+            publishing.publish(draft)
         for url in pages_showing(story):
             response, html = get(reader, url)
             assert response["X-Page-Cache"] == "miss", url
@@ -288,7 +290,7 @@ class TestPurges:
         tags = page_cache.tags_for("/")
         found = page_cache.lookup(request, tags)
         stale = reader.get("/")  # rendered from the old row
-        page_cache.purge(page_cache.FEED)  # the editor's commit lands
+        page_cache.purge(FEED)  # the editor's commit lands
         page_cache.store(found, stale)
         assert reader.get("/")["X-Page-Cache"] == "miss"
 

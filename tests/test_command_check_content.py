@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from articles.content_checks import check_content, internal_article_slugs
+from desk.content_checks import check_content, internal_article_slugs
 
 
 def kinds(result):

@@ -8,10 +8,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from articles import importing
-from articles.importing import ImportRefused, fetch, import_feed
-from articles.models import Article, Author, Photo, Status
+from articles.models import Article, Author, Status
 from feed.models import FeedEntry
+from ingest import feeds as importing
+from ingest.feeds import ImportRefused, fetch, import_feed
+from photos.models import Photo
 
 from .conftest import jpeg_bytes
 

@@ -6,9 +6,10 @@ from django.contrib.redirects.models import Redirect
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from articles.importing import ImportRefused
-from articles.models import Article, Author, Photo, Section, Status
-from articles.wordpress import autop, import_wordpress
+from articles.models import Article, Author, Section, Status
+from ingest.feeds import ImportRefused
+from ingest.wordpress import autop, import_wordpress
+from photos.models import Photo
 
 from .conftest import jpeg_bytes
 

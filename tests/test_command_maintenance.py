@@ -9,20 +9,22 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from taggit.models import TaggedItem
 
-from articles import crops, images, text
-from articles.bulk import seed_bulk
+from articles import text
 from articles.management.commands.rebuild_search_index import rebuild_search_index
-from articles.management.commands.regenerate_renditions import regenerate_renditions
-from articles.management.commands.sweep_photo_files import sweep_photo_files
-from articles.models import Article, ArticleAuthor, Caption, Photo, Status
+from articles.models import Article, ArticleAuthor, Caption, Status
+from bench.seeding import seed_bulk
 from feed.models import FeedEntry
+from photos import crops
+from photos.management.commands.regenerate_renditions import regenerate_renditions
+from photos.management.commands.sweep_photo_files import sweep_photo_files
+from photos.models import Photo
 
 
 def test_regenerate_renditions_corrects_sizes_and_remakes_renditions(make_photo, monkeypatch):
     photo = make_photo()
     Photo.objects.filter(pk=photo.pk).update(width=1, height=1)
     made = []
-    monkeypatch.setattr(images, "generate_renditions", lambda p: made.append(p.pk))
+    monkeypatch.setattr(Photo, "regenerate_renditions", lambda p: made.append(p.pk))
 
     checked, corrected, remade, unreadable = regenerate_renditions()
 
@@ -150,7 +152,7 @@ def test_sweep_photo_files_deletes_what_a_rolled_back_upload_left(
         transaction.set_rollback(True)
     left = _files(media_root, private_root) - kept_files
     # The public copy, its renditions, the private original and the crop are all left.
-    assert {path.parts[-2] for path in left} >= {"renditions", "crops"}
+    assert {part for path in left for part in path.parts} >= {"renditions", "crops"}
     assert any(private_root in path.parents for path in left)
     _age(left | kept_files, hours=25)
 

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from articles.models import Article, AuditEntry, Status
-from articles.scheduling import publish_scheduled
+from desk.scheduling import publish_scheduled
 from feed.models import FeedEntry
 
 

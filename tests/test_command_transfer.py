@@ -9,9 +9,10 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Author, Photo, Section, Status
-from articles.transfer import FORMAT, export_articles, import_articles
+from articles.models import Article, Author, Section, Status
 from feed.models import FeedEntry
+from ingest.transfer import FORMAT, export_articles, import_articles
+from photos.models import Photo
 
 
 @pytest.fixture

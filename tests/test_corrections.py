@@ -2,9 +2,10 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
-from articles import text, workflow
-from articles.admin import BODY_EDITOR_CONFIG
+from articles import text
 from articles.models import AuditEntry, Correction
+from desk import workflow
+from desk.admin import BODY_EDITOR_CONFIG
 from tests.staff import editor_form_data
 
 pytestmark = pytest.mark.django_db

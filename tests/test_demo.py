@@ -1,9 +1,10 @@
 import pytest
 from django.core.management import call_command
 
-from articles.demo import SEED_CREDIT, SEED_HEADLINE, load_demo
-from articles.models import Article, Photo
+from articles.models import Article
 from feed.models import FeedEntry
+from ingest.demo import SEED_CREDIT, SEED_HEADLINE, load_demo
+from photos.models import Photo
 
 pytestmark = pytest.mark.django_db
 

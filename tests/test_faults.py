@@ -10,7 +10,8 @@ from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import timezone
 
-from newsroom import cache as page_cache
+from feed.models import FEED
+from lib import pagecache as page_cache
 
 from . import servers
 
@@ -126,7 +127,7 @@ class TestRedisOutage:
         story.save()
         story.refresh_from_db()
         assert story.headline == "Saved while Redis was down"
-        assert page_cache.FEED in page_cache._pending_purges
+        assert FEED in page_cache._pending_purges
 
     def test_waiting_purges_are_replayed_when_redis_returns(self, story, redis_down, settings):
         story.save()
@@ -140,9 +141,9 @@ class TestRedisOutage:
         page_cache.outage.until = 0.0
         from django.core.cache import cache
 
-        page_cache.lookup(_request(story.get_absolute_url()), [page_cache.FEED])
+        page_cache.lookup(_request(story.get_absolute_url()), [FEED])
         assert not page_cache._pending_purges
-        assert cache.get(page_cache.VERSION_PREFIX + page_cache.FEED)
+        assert cache.get(page_cache.VERSION_PREFIX + FEED)
 
 
 def _request(path):

@@ -7,6 +7,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Status
+from photos import crops
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +59,7 @@ def test_article_item_names_every_author_and_the_lead_photo_credit(
     assert entry.link.endswith(article.get_absolute_url())
     enclosure = next(link for link in entry.links if link.rel == "enclosure")
     assert enclosure.type == "image/jpeg" and int(enclosure.length) > 0
-    assert entry.media_content[0]["url"].endswith(f"/photos/{article.lead.photo.pk}/crop/16x9.jpg")
+    assert entry.media_content[0]["url"].endswith(crops.crop_url(article.lead.photo, "16x9"))
     assert entry.media_credit[0]["content"] == "Ed Ram/For The Washington Post via Getty Images"
     assert b"Boxer at Sudzha." in response.content
 

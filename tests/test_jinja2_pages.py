@@ -17,7 +17,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from markupsafe import Markup
 
-from newsroom.middleware import database_unavailable_response
+from lib.middleware import database_unavailable_response
 
 pytestmark = pytest.mark.django_db
 

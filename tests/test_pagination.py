@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from feed.models import FeedEntry
-from newsroom.pagination import Cursor, seek
+from lib.pagination import Cursor, seek
 
 pytestmark = pytest.mark.django_db
 

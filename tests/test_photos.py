@@ -6,13 +6,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, PngImagePlugin
 
-from articles import images
-from articles.models import Photo
+from photos import images
+from photos.models import Photo
 from tests.conftest import jpeg_bytes
 
 pytestmark = pytest.mark.django_db
 
-ADD_URL = reverse("admin:articles_photo_add")
+ADD_URL = reverse("admin:photos_photo_add")
 GPS_IFD = 0x8825
 
 
@@ -208,7 +208,7 @@ def test_credit_and_caption_are_prefilled_from_iptc_for_the_editor_to_confirm(ed
     response = upload(editor_client, content, caption="", credit="")
     photo = Photo.objects.get()
     assert (photo.caption, photo.credit) == ("Rescuers at the site", "Jo Bloggs/Agency")
-    assert response["Location"] == reverse("admin:articles_photo_change", args=[photo.pk])
+    assert response["Location"] == reverse("admin:photos_photo_change", args=[photo.pk])
     page = editor_client.get(response["Location"]).content.decode()
     assert "filled in from the photo" in page
 
@@ -241,7 +241,7 @@ def test_article_page_uses_srcset_sizes_width_and_height(make_article, make_phot
 def test_generate_renditions_replaces_the_old_files(make_photo, media_root):
     photo = make_photo()
     old = {item["name"] for item in photo.renditions}
-    new = images.generate_renditions(photo)
+    new = photo.regenerate_renditions()
     photo.refresh_from_db()
     assert photo.renditions == new
     assert not old & {item["name"] for item in new}
@@ -352,7 +352,7 @@ def test_replacing_a_photos_image_removes_the_old_public_files_and_original(
 ):
     photo = make_photo()
     old = stored_files(media_root, private_root)
-    url = reverse("admin:articles_photo_change", args=[photo.pk])
+    url = reverse("admin:photos_photo_change", args=[photo.pk])
     data = {"image": SimpleUploadedFile("new.jpg", jpeg_bytes((900, 600))), "alt_text": "Alt",
             "caption": "Caption", "credit": "Credit"}  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):

@@ -9,8 +9,8 @@ import sys
 import pytest
 from django.db import connection, transaction
 
-from newsroom.middleware import database_unavailable_response
-from newsroom.routers import ReplicaRouter, replica_reads
+from lib.middleware import database_unavailable_response
+from lib.routers import ReplicaRouter, replica_reads
 
 from . import servers
 

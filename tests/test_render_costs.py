@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from django.template import Context, Template, engines
 
-from newsroom import cache as page_cache
+from articles.models import Article
+from lib import pagecache as page_cache
 
 REDIS_URL = "redis://127.0.0.1:6379/6"
 
@@ -41,7 +42,7 @@ def test_redis_backend_reuses_one_client_and_still_reads_and_writes():
 def test_page_tags_follow_the_urlconf_in_force(settings):
     assert page_cache.tags_for("/articles/a-story/") == (
         page_cache.SITE,
-        page_cache.article_tag("a-story"),
+        Article.cache_tag("a-story"),
         page_cache.CONTENT,
     )
     # The same path under another URLconf is answered afresh, not from memory.

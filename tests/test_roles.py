@@ -2,8 +2,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from articles import roles
 from articles.models import Article, AuditEntry, Caption, Status
+from desk import roles
 from tests.staff import article_form_data
 
 pytestmark = pytest.mark.django_db
@@ -250,7 +250,7 @@ def test_writer_cannot_change_a_photo_a_published_article_uses(
     photo.uploaded_by = writer
     photo.save()
     make_article(photo=photo)
-    url = reverse("admin:articles_photo_change", args=[photo.pk])
+    url = reverse("admin:photos_photo_change", args=[photo.pk])
     data = {"alt_text": "x", "caption": "x", "credit": "Forged credit"}
     assert writer_client.post(url, data).status_code == 403
     photo.refresh_from_db()

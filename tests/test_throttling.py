@@ -6,7 +6,7 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from newsroom.throttling import client_ip
+from lib.throttling import client_ip
 
 LOGIN = "/admin/login/?next=/admin/"
 

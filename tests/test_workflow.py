@@ -5,8 +5,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from articles import workflow
 from articles.models import Article, AuditEntry, Caption, Status
+from desk import workflow
 from feed.models import FeedEntry
 from tests.staff import article_form_data, editor_form_data
 

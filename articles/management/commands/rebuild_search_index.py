@@ -3,7 +3,8 @@ from django.db import connection, transaction
 
 from articles import text
 from articles.models import Article
-from newsroom.progress import StaffCommand, quiet_progress
+from lib import pagecache
+from lib.commands import StaffCommand, quiet_progress
 
 SEARCH_INDEX = "article_search_idx"
 
@@ -42,6 +43,8 @@ def rebuild_search_index(*, batch_size=1000, reindex=True, dry_run=False, progre
                 cursor.execute(
                     f"UPDATE {table} SET headline = headline WHERE id = ANY(%s)", [batch]
                 )
+    if seen and not dry_run:  # rows rewritten in SQL: their pages and search results change
+        pagecache.purge_everything()
     if reindex and not dry_run:
         with connection.cursor() as cursor:
             cursor.execute(f"REINDEX INDEX {connection.ops.quote_name(SEARCH_INDEX)}")

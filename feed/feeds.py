@@ -1,0 +1,77 @@
+"""RSS 2.0 and Atom of the News Feed: short updates and the articles of the sections that
+feed it, with the same item fields as the article feeds."""
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.urls import reverse
+
+from articles.feeds import FEED_LENGTH, AtomMixin, NewsroomFeed, item_guid
+from articles.models import ArticleAuthor
+
+from .models import FEED, FeedEntry
+
+
+class NewsFeedRss(NewsroomFeed):
+    """The News Feed: short updates and the articles of sections that feed it."""
+
+    page_cache_tags = staticmethod(lambda: [FEED])
+
+    def title(self):
+        return f"{settings.NEWSROOM_PUBLICATION_NAME}: News Feed"
+
+    def description(self, obj=None):
+        return f"The latest news from {settings.NEWSROOM_PUBLICATION_NAME}, newest first."
+
+    def link(self):
+        return reverse("feed:index")
+
+    def items(self):
+        return (
+            FeedEntry.objects.published()
+            .select_related("article__section", "article__lead__photo")
+            .prefetch_related(
+                Prefetch("article__credits", ArticleAuthor.objects.select_related("author")),
+                "article__tags",
+            )
+            .order_by("-published_at", "-id")[:FEED_LENGTH]
+        )
+
+    def item_title(self, item):
+        return item.title
+
+    def item_link(self, item):
+        return item.link
+
+    def item_description(self, item):
+        return item.text or item.title
+
+    def item_guid(self, item):
+        if item.article_id:
+            return super().item_guid(item.article)
+        return item_guid("feed-entry", item.pk)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at if item.show_updated else item.published_at
+
+    def item_categories(self, item):
+        categories = [item.label] if item.label else []
+        if item.article_id:
+            categories += super().item_categories(item.article)
+        return categories
+
+    def item_extra_kwargs(self, item):
+        if item.article_id:
+            return super().item_extra_kwargs(item.article)
+        # Short updates are written by the desk, not a named reporter.
+        return {
+            "authors": [(settings.NEWSROOM_PUBLICATION_NAME, reverse("feed:index"))],
+            "content": None,
+            "photo": None,
+        }
+
+
+class NewsFeedAtom(AtomMixin, NewsFeedRss):
+    pass

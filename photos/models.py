@@ -1,0 +1,178 @@
+"""The photo library: each photo's checked, stripped public copy, its private original,
+renditions and fixed-ratio crops, with the alt text, caption and credit it carries."""
+
+import os
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models, transaction
+from django.utils import timezone
+
+from lib import pagecache
+
+from . import crops, images
+
+
+def photo_upload_to(instance, filename):
+    """Server-chosen names: the uploader's file name never reaches the disk."""
+    suffix = PurePath(filename).suffix.lower()[:6]
+    return f"photos/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class PrivateStorage(FileSystemStorage):
+    """Files outside MEDIA_ROOT that no URL serves: the photographers' untouched originals."""
+
+    @property
+    def base_location(self):
+        return self._value_or_setting(self._location, settings.NEWSROOM_PRIVATE_MEDIA_ROOT)
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    def url(self, name):
+        raise ValueError("Private files have no public URL.")
+
+
+private_storage = PrivateStorage()
+
+
+def photo_original_upload_to(instance, filename):
+    suffix = PurePath(filename).suffix.lower()[:6]
+    return f"originals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Photo(models.Model):
+    image = models.ImageField(
+        upload_to=photo_upload_to,
+        width_field="width",
+        height_field="height",
+        help_text="JPEG, PNG, WebP or GIF. Location and camera data are removed from every "
+        "public copy; the original is kept privately.",
+    )
+    original = models.FileField(
+        storage=private_storage,
+        upload_to=photo_original_upload_to,
+        blank=True,
+        editable=False,
+        help_text="The file as uploaded, with its metadata. Never served.",
+    )
+    renditions = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Resized public copies made once at upload: width, height, format, name.",
+    )
+    width = models.PositiveIntegerField(editable=False, default=0)
+    height = models.PositiveIntegerField(editable=False, default=0)
+    alt_text = models.CharField(
+        max_length=300,
+        blank=True,
+        help_text="What the photo shows, for readers who cannot see it.",
+    )
+    caption = models.TextField(
+        blank=True, help_text="The default caption; each use of the photo may change it."
+    )
+    credit = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Photographer and agency, e.g. "
+        "“Ed Ram/For The Washington Post via Getty Images”.",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="uploaded_photos",
+        editable=False,
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    source_url = models.URLField(
+        max_length=500, blank=True, editable=False, help_text="Where an imported photo came from."
+    )
+
+    class Meta:
+        db_table = "articles_photo"  # where the photos were first kept
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return self.caption[:60] or self.alt_text[:60] or PurePath(self.image.name).name
+
+    def save(self, *args, **kwargs):
+        """A new image file is checked, stripped and resized here, once. A replaced
+        image's files go once the new ones are saved; a failed save leaves no file."""
+        image_name = self.image.name if self.image else None
+        replaced = None
+        if image_name and image_name != getattr(self, "_loaded_image", None):
+            if self.pk:
+                replaced = type(self).objects.filter(pk=self.pk).first()
+            images.ingest(self)
+            try:
+                super().save(*args, **kwargs)
+                crops.make_crops(self)
+            except Exception:
+                self.delete_files()
+                raise
+            if replaced is not None:
+                transaction.on_commit(replaced.delete_files)
+        else:
+            super().save(*args, **kwargs)
+        self._loaded_image = self.image.name
+
+    def delete(self, *args, **kwargs):
+        pk = self.pk
+        result = super().delete(*args, **kwargs)
+        self.delete_files(pk)
+        return result
+
+    def delete_files(self, pk=None):
+        """Remove every file of this photo; `pk` names a row that was just deleted."""
+        crops.delete_crops(self, pk)
+        images.delete_files(self)
+
+    def regenerate_renditions(self):
+        """Remake the renditions and crops from the original (or the public copy)."""
+        self.renditions = images.generate_renditions(self)
+        if self.pk:
+            type(self).objects.filter(pk=self.pk).update(renditions=self.renditions)
+            crops.delete_crops(self)
+            crops.make_crops(self)
+        return self.renditions
+
+    def cache_tags(self):
+        """A photo shows on many pages at once: leads, bylines, listings."""
+        return {pagecache.SITE}
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        photo = super().from_db(db, field_names, values, **kwargs)
+        loaded = photo.__dict__.get("image")
+        photo._loaded_image = getattr(loaded, "name", loaded)
+        return photo
+
+    def rendition_srcset(self, fmt):
+        return ", ".join(
+            f"{images.public_url(item['name'])} {item['width']}w"
+            for item in self.renditions
+            if item["format"] == fmt
+        )
+
+    @property
+    def srcset_webp(self):
+        return self.rendition_srcset("webp")
+
+    @property
+    def srcset_jpeg(self):
+        return self.rendition_srcset("jpeg")
+
+    @property
+    def fallback_url(self):
+        """A mid-sized JPEG for browsers that ignore srcset."""
+        jpegs = [item for item in self.renditions if item["format"] == "jpeg"]
+        fitting = [item for item in jpegs if item["width"] <= 960] or jpegs
+        if not fitting:
+            return self.image.url
+        return images.public_url(max(fitting, key=lambda item: item["width"])["name"])
