@@ -50,11 +50,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	@$(with_db) $(PY) manage.py makemigrations --check --dry-run && \
 	  $(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check . && \
+	  $(VENV)/bin/lint-imports --no-cache --no-logo && \
 	  $(PY) -m pytest $(ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .

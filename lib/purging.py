@@ -7,7 +7,7 @@ pages show them (`cache_tags()`); this module only asks and purges.
 Each purge runs at once, so the next request sees the change, and again when the
 transaction commits, so a reader who rendered the old row a moment before the commit
 cannot leave a page that outlives it. Inside `collected()` (one editor action) the tags
-are gathered and purged once, after the action's transaction. Writes that bypass signals
+are gathered and purged once, when the action's transaction commits. Writes that bypass signals
 (bulk seeding, raw updates) call `lib.pagecache.purge_everything()` themselves.
 """
 
@@ -58,7 +58,16 @@ def collected():
     finally:
         _collecting.reset(token)
         if tags:
-            purge(tags)
+            _purge_once(tags)
+
+
+def _purge_once(tags):
+    """One round: when the surrounding transaction commits (until then readers still see
+    the old rows, so an earlier purge would change nothing), or now outside one."""
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: pagecache.purge(*tags), robust=True)
+    else:
+        pagecache.purge(*tags)
 
 
 def purge(tags):

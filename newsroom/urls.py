@@ -2,7 +2,8 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemap_views
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 
 from articles import urls as article_urls
 from articles.sitemaps import NEWS_SITEMAPS, SITEMAPS
@@ -22,6 +23,11 @@ SITE_SITEMAPS = {"news-feed": NewsFeedSitemap, **SITEMAPS}
 handler404 = "newsroom.views.page_not_found"
 
 urlpatterns = [
+    # Photos moved to their own app: editors' bookmarks keep working.
+    re_path(
+        r"^admin/articles/photo/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/photos/photo/%(rest)s", permanent=True, query_string=True),
+    ),
     path("admin/", admin.site.urls),
     path("healthz/", health.healthz, name="healthz"),
     path("readyz/", health.readyz, name="readyz"),

@@ -131,3 +131,9 @@ def test_editor_creates_and_publishes_an_article_with_lead_caption_authors_and_t
     assert sorted(article.tags.names()) == ["Kursk Oblast", "North Korea", "Russia"]
     assert article.lead.text == "Per-use caption"
     assert FeedEntry.objects.filter(article=article).exists()
+
+
+def test_old_photo_admin_addresses_redirect_to_the_photos_app(client):
+    response = client.get("/admin/articles/photo/12/change/?_popup=1")
+    assert response.status_code == 301
+    assert response["Location"] == "/admin/photos/photo/12/change/?_popup=1"

@@ -44,7 +44,7 @@ def test_writer_files_editor_publishes_reader_reads(
     writer_context = chromium.new_context()
     page = writer_context.new_page()
     log_in(page, live_server, "wanda")
-    page.goto(live_server.url + "/admin/articles/photo/add/")
+    page.goto(live_server.url + "/admin/photos/photo/add/")
     page.set_input_files(
         "#id_image",
         {"name": "IMG_0001.JPG", "mimeType": "image/jpeg", "buffer": jpeg_bytes((1200, 800))},
@@ -53,7 +53,7 @@ def test_writer_files_editor_publishes_reader_reads(
     page.fill("#id_caption", "Rescue workers in Kharkiv")
     page.fill("#id_credit", "Jo Bloggs/Agency")
     page.click("input[name=_save]")
-    page.wait_for_url("**/admin/articles/photo/")
+    page.wait_for_url("**/admin/photos/photo/")
 
     # ... writes the article in the rich-text editor and submits it for review.
     page.goto(live_server.url + "/admin/articles/article/add/")

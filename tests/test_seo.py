@@ -249,3 +249,21 @@ def test_article_page_queries_do_not_grow_with_related_items(
     tree = lxml_html.fromstring(response.content)
     assert len(tree.xpath('//section[@class="related"]//li')) == 4
     assert len(tree.xpath('//section[@class="latest"]//li')) == 5
+
+
+@pytest.mark.parametrize("standfirst", ["A short standfirst.", "", "Long   standfirst " * 30])
+def test_one_rule_gives_an_articles_description_everywhere(reader, make_article, standfirst):
+    import feedparser
+
+    article = make_article(standfirst=standfirst, headline="The headline of the story")
+    expected = article.description
+    assert expected and len(expected) <= 200 and "  " not in expected
+    _, tree = page(reader, article.get_absolute_url())
+    news = next(item for item in json_ld(tree) if item["@type"] == "NewsArticle")
+    rss = feedparser.parse(reader.get(f"/sections/{article.section.slug}/rss/").content)
+
+    assert meta(tree, "description") == expected
+    assert meta(tree, "og:description") == expected
+    assert meta(tree, "twitter:description") == expected
+    assert news["description"] == expected
+    assert rss.entries[0].summary == expected
