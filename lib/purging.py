@@ -111,8 +111,9 @@ def _before_save(sender, instance, raw=False, **kwargs):
 def _saved(sender, instance, raw=False, **kwargs):
     if raw:
         return
+    previous = instance.__dict__.pop("_purge_previous", set())
     if not _bulk.get():
-        purge(tags_of(instance) | getattr(instance, "_purge_previous", set()))
+        purge(tags_of(instance) | previous)
     _schedule(instance)
 
 
@@ -123,8 +124,9 @@ def _before_delete(sender, instance, **kwargs):
 
 
 def _deleted(sender, instance, **kwargs):
+    previous = instance.__dict__.pop("_purge_previous", None)
     if not _bulk.get():
-        purge(getattr(instance, "_purge_previous", None) or tags_of(instance))
+        purge(previous or tags_of(instance))
 
 
 def _own_cache_tags(instance):
