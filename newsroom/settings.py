@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "taggit",
     "axes",
     "django_prose_editor",
+    "lib",
     "photos",
     "articles",
     "feed",
