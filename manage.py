@@ -5,6 +5,9 @@ import sys
 
 def main():
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    # Staff commands and migrations may run long queries: no per-query limit unless given.
+    os.environ.setdefault("NEWSROOM_DATABASE_HANG_SECONDS", "0")
+    os.environ.setdefault("DATABASE_STATEMENT_TIMEOUT_MS", "0")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -18,6 +18,8 @@ from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from lib.params import whole_number
+
 from .models import Article
 
 MAX_QUERY_LENGTH = 200
@@ -135,6 +137,7 @@ def page_of(queryset, number):
 def page_number(value):
     if value in (None, ""):
         return 1
-    if not value.isdigit() or not 1 <= int(value) <= MAX_PAGES:
+    number = whole_number(value)
+    if number is None or not 1 <= number <= MAX_PAGES:
         raise Http404("No such page of results.")
-    return int(value)
+    return number

@@ -4,7 +4,7 @@ from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -74,9 +74,11 @@ class SectionAdmin(admin.ModelAdmin):
 class PhotoUploadField(forms.FileField):
     """Judges an upload by its bytes: size first, then format, pixels, and a full decode."""
 
+    check_content = True
+
     def clean(self, data, initial=None):
         upload = super().clean(data, initial)
-        if upload and upload is not initial:
+        if upload and upload is not initial and self.check_content:
             images.check_size(upload.size)
             upload.seek(0)
             images.open_checked(upload.read())
@@ -85,6 +87,9 @@ class PhotoUploadField(forms.FileField):
 
 
 class PhotoAdminForm(forms.ModelForm):
+    # Set (by PhotoAdmin) when saving the checked upload failed: shown on the image field.
+    save_error = None
+
     image = PhotoUploadField(
         label="Photo",
         widget=forms.ClearableFileInput(attrs={"accept": ",".join(images.ACCEPTED_TYPES)}),
@@ -95,6 +100,17 @@ class PhotoAdminForm(forms.ModelForm):
     class Meta:
         model = Photo
         fields = ["image", "alt_text", "caption", "credit"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.save_error is not None:  # the upload was judged and consumed already
+            self.fields["image"].check_content = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.save_error is not None:
+            self.add_error("image", self.save_error)
+        return cleaned
 
 
 @admin.register(Photo)
@@ -111,6 +127,25 @@ class PhotoAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or workflow.can_edit_photo(request.user, obj))
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        """An upload that passed the form's checks can still fail while it is processed
+        or stored (pixels no encoder takes, a full disk). The admin's transaction is then
+        rolled back and the photo left no file; the form is shown again with the reason."""
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            if request.method != "POST":
+                raise
+            request.photo_save_error = refusal
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        refusal = getattr(request, "photo_save_error", None)
+        if refusal is not None:
+            form = type(form.__name__, (form,), {"save_error": refusal})
+        return form
 
     @admin.display(description="Photo")
     def preview(self, photo):

@@ -6,15 +6,17 @@ from django.shortcuts import get_object_or_404, render
 from articles import metadata
 from lib.pagecache import depends_on
 from lib.pagination import seek_request
+from lib.params import whole_number
 
 from .models import FEED, FeedEntry
 
 
 @depends_on(lambda: [FEED])
 def index(request):
-    if "p" in request.GET:  # a WordPress-style link to an imported post
+    post_id = whole_number(request.GET.get("p"))
+    if post_id is not None:  # a WordPress-style link to an imported post
         redirect = Redirect.objects.filter(
-            site_id=settings.SITE_ID, old_path=f"/?p={request.GET['p']}"
+            site_id=settings.SITE_ID, old_path=f"/?p={post_id}"
         ).first()
         if redirect and redirect.new_path:
             return HttpResponsePermanentRedirect(redirect.new_path)

@@ -19,6 +19,7 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 import feedparser
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.text import slugify
@@ -37,6 +38,8 @@ MAX_FEED_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 USER_AGENT = "newsroom-importer/1.0"
+ENTRY_URL = FeedEntry._meta.get_field("url")
+SOURCE_URL = Photo._meta.get_field("source_url")
 
 
 class ImportRefused(Exception):
@@ -191,6 +194,7 @@ class FeedItem:
     authors: list = field(default_factory=list)
     tags: list = field(default_factory=list)
     images: list = field(default_factory=list)
+    problems: list = field(default_factory=list)  # what was left out of the item, and why
 
 
 def parse_feed(data):
@@ -217,6 +221,22 @@ def _stable_id(value, limit):
 
 def _http_url(value):
     return value if urlsplit(value or "").scheme in {"http", "https"} else ""
+
+
+def checked_url(value, model_field):
+    """`value` as the admin form for `model_field` would store it, or ValidationError.
+
+    Every importer stores links through this, so nothing reaches the database that an
+    editor could not type: Django's URLValidator and the column's length, as the form
+    applies them, and only http or https."""
+    value = model_field.formfield().clean(value)
+    if value and urlsplit(value).scheme not in {"http", "https"}:
+        raise ValidationError("Only http and https links are kept.", code="scheme")
+    return value
+
+
+def _refusal(error):
+    return " ".join(error.messages)
 
 
 def read_item(entry, position):
@@ -249,22 +269,32 @@ def read_item(entry, position):
         for link in entry.get("links", [])
         if link.get("rel") == "enclosure" and link.get("type", "").startswith("image/")
     ]
-    images = []
+    images, problems = [], []
     for url in image_urls:
-        if _http_url(url) and url not in [image.url for image in images]:
-            images.append(FeedImage(url=url, credit=credit))
+        if not _http_url(url) or url in [image.url for image in images]:
+            continue
+        try:
+            images.append(FeedImage(url=checked_url(url, SOURCE_URL), credit=credit))
+        except ValidationError as error:
+            problems.append(f"image link {url!r} refused: {_refusal(error)}")
+    link = _http_url(entry.get("link", ""))
+    try:
+        link = checked_url(link, ENTRY_URL)
+    except ValidationError as error:
+        raise MalformedItem(f"link {link!r} refused: {_refusal(error)}") from None
     return FeedItem(
         position=position,
         guid=guid,
         title=title,
         published_at=published,
         updated_at=updated if updated and updated > published else None,
-        link=_http_url(entry.get("link", "")),
+        link=link,
         summary=entry.get("summary", ""),
         content=content[0].get("value", "") if content else "",
         authors=[a["name"].strip() for a in entry.get("authors", []) if a.get("name", "").strip()],
         tags=[t["term"].strip()[:100] for t in entry.get("tags", []) if t.get("term", "").strip()],
         images=images,
+        problems=problems,
     )
 
 
@@ -312,6 +342,7 @@ def import_feed(
                 result.skipped.append((position, f"duplicate guid of item {seen[item.guid]}"))
                 continue
             seen[item.guid] = position
+            result.image_problems += [(position, problem) for problem in item.problems]
             try:
                 if as_entries:
                     created = _import_entry(item)
@@ -364,7 +395,7 @@ def _import_article(item, section, result, *, drafts, allow_private, fetch_image
                 images.append((image, _download_image(image.url, allow_private)))
             except ImportRefused as error:
                 result.image_problems.append((item.position, str(error)))
-    saved_files = []
+    created_photos = []
     try:
         with transaction.atomic():
             body = item.content or item.summary
@@ -382,15 +413,8 @@ def _import_article(item, section, result, *, drafts, allow_private, fetch_image
                 )
             if item.tags:
                 article.tags.set(item.tags)
-            if images:
-                image, content = images[0]
-                photo = Photo.objects.filter(source_url=image.url[:500]).first()
-                if photo is None:
-                    photo = Photo(credit=image.credit[:200], source_url=image.url[:500])
-                    photo.image.save(content.name, content, save=False)
-                    saved_files.append(photo.image.name)
-                    photo.save()
-                    result.photos += 1
+            photo = _lead_photo(images, item.position, result, created_photos)
+            if photo is not None:
                 Caption.objects.create(article=article, photo=photo)
             if drafts:
                 return True
@@ -402,10 +426,30 @@ def _import_article(item, section, result, *, drafts, allow_private, fetch_image
             if item.updated_at:
                 publishing.refresh_entry(article)
     except BaseException:
-        for name in saved_files:
-            Photo._meta.get_field("image").storage.delete(name)
+        for photo in created_photos:
+            photo.delete_files()
         raise
     return True
+
+
+def _lead_photo(images, position, result, created_photos):
+    """The photo of the first image that can be used, or None; an image that cannot be
+    processed or stored is reported and left out, and the item is imported without it."""
+    for image, content in images:
+        photo = Photo.objects.filter(source_url=image.url).first()
+        if photo is not None:
+            return photo
+        # Handed over unsaved: the downloaded bytes, metadata and all, never reach storage.
+        photo = Photo(credit=image.credit[:200], source_url=image.url, image=content)
+        try:
+            photo.save()
+        except ValidationError as error:  # the photo removed its files and its row
+            result.image_problems.append((position, f"{image.url}: {_refusal(error)}"))
+            continue
+        created_photos.append(photo)
+        result.photos += 1
+        return photo
+    return None
 
 
 def _download_image(url, allow_private):

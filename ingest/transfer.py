@@ -1,20 +1,34 @@
-"""Articles as JSON Lines: one article per line with everything a reader sees of it.
+"""Articles as JSON Lines: one article per line with everything a reader sees of it, then
+the News Feed entries of no article and the redirects of old addresses.
 
-A line holds the article's own fields, its section, authors in byline order, tags, lead photo
+An article's line holds its own fields, its section, authors in byline order, tags, lead photo
 metadata and caption, corrections and News Feed entry. Exporting and importing into an empty
-database gives back the same content; importing again changes nothing (articles are matched
-by slug). Photo files are looked up by their stored name under a media folder.
+database gives back the same content; importing again, or after an interrupted run, adds only
+what is missing: articles are matched by slug, entries by guid, redirects by old address and
+photos by source. A photo with no source URL of its own is exported with a stable one made
+from its stored name, which the import keeps, so the next import finds that copy. Photo files
+are looked up by their stored name under a media folder.
+
+Users, revisions, the audit log and photos no article leads with are not carried: a full
+backup is pg_dump of the database plus a copy of the media folders.
 """
 
+import itertools
 import json
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import models, transaction
+from django.db import DataError, IntegrityError, models, transaction
+from django.db.models import Q
 from django.utils.dateparse import parse_datetime
 
+from articles.feeds import item_guid
 from articles.models import Article, ArticleAuthor, Author, Caption, Section
 from feed.models import FeedEntry
 from lib import purging
@@ -22,6 +36,8 @@ from lib.commands import quiet_progress, rolled_back_if
 from photos.models import Photo
 
 FORMAT = "newsroom-article/1"
+# What a line holds; lines without one (older exports) are articles.
+ARTICLE, FEED_ENTRY, REDIRECT = "article", "feed_entry", "redirect"
 # Derived, generated or bookkeeping columns that the target computes for itself.
 SKIPPED_FIELDS = {"id", "word_count", "reading_time", "modified_at", "search_document"}
 SECTION_FIELDS = ["slug", "name", "description", "position", "in_news_feed"]
@@ -52,7 +68,7 @@ def _values(instance, names):
 
 
 def article_record(article):
-    record = {"format": FORMAT}
+    record = {"format": FORMAT, "kind": ARTICLE}
     record.update({f.name: getattr(article, f.name) for f in article_fields()})
     record["section"] = _values(article.section, SECTION_FIELDS)
     record["authors"] = [_values(c.author, AUTHOR_FIELDS) for c in article.credits.all()]
@@ -60,7 +76,11 @@ def article_record(article):
     lead = article.lead_photo
     record["lead"] = lead and {
         "caption": lead.text,
-        "photo": {"image": lead.photo.image.name, **_values(lead.photo, PHOTO_FIELDS)},
+        "photo": {
+            "image": lead.photo.image.name,
+            **_values(lead.photo, PHOTO_FIELDS),
+            "source_url": lead.photo.source_url or photo_source(lead.photo.image.name),
+        },
     }
     record["corrections"] = (
         [{"text": c.text, "published_at": c.published_at} for c in article.corrections.all()]
@@ -75,13 +95,48 @@ def article_record(article):
     return record
 
 
+def photo_source(image_name):
+    """The source of an exported photo that has none of its own: stable for as long as its
+    file, so every import of it finds the copy the first one made."""
+    return item_guid("photo", image_name)
+
+
+def rss_guid(entry_pk):
+    """The guid the site's own RSS gives an entry of no article that has none stored."""
+    return item_guid("feed-entry", entry_pk)
+
+
+def entry_record(entry):
+    """A News Feed entry of no article, with its stored guid or else its RSS guid, so
+    importing the export or the feed finds the same entry."""
+    record = {"format": FORMAT, "kind": FEED_ENTRY, **_values(entry, ENTRY_FIELDS)}
+    record["guid"] = entry.guid or rss_guid(entry.pk)
+    return record
+
+
+def redirect_record(redirect):
+    return {
+        "format": FORMAT,
+        "kind": REDIRECT,
+        "old_path": redirect.old_path,
+        "new_path": redirect.new_path,
+    }
+
+
 @dataclass
 class ExportResult:
     articles: int = 0
+    entries: int = 0
+    redirects: int = 0
 
 
 def export_articles(stream, *, published_only=False, progress=quiet_progress):
+    """Write every article (or every public one), then the feed entries of no article and
+    this site's redirects."""
     articles = Article.objects.published() if published_only else Article.objects.all()
+    entries = FeedEntry.objects.published() if published_only else FeedEntry.objects.all()
+    entries = entries.filter(article__isnull=True).order_by("pk")
+    redirects = Redirect.objects.filter(site=Site.objects.get_current()).order_by("old_path")
     prefetch = [
         models.Prefetch("credits", ArticleAuthor.objects.select_related("author")),
         "tags",
@@ -93,13 +148,20 @@ def export_articles(stream, *, published_only=False, progress=quiet_progress):
         .select_related("section", "lead__photo", "feed_entry")
         .prefetch_related(*prefetch)
     )
-    result = ExportResult()
-    total = queryset.count()
-    for article in progress(queryset.iterator(chunk_size=500), total=total, unit="article"):
-        stream.write(json.dumps(article_record(article), cls=DjangoJSONEncoder, ensure_ascii=False))
+    total = queryset.count() + entries.count() + redirects.count()
+    lines = itertools.chain(
+        (article_record(article) for article in queryset.iterator(chunk_size=500)),
+        (entry_record(entry) for entry in entries.iterator(chunk_size=500)),
+        (redirect_record(redirect) for redirect in redirects.iterator(chunk_size=500)),
+    )
+    written = Counter()
+    for record in progress(lines, total=total, unit="line"):
+        stream.write(json.dumps(record, cls=DjangoJSONEncoder, ensure_ascii=False))
         stream.write("\n")
-        result.articles += 1
-    return result
+        written[record["kind"]] += 1
+    return ExportResult(
+        articles=written[ARTICLE], entries=written[FEED_ENTRY], redirects=written[REDIRECT]
+    )
 
 
 class BadRecord(Exception):
@@ -107,9 +169,18 @@ class BadRecord(Exception):
 
 
 @dataclass
-class ImportResult:
+class Tally:
     created: int = 0
     unchanged: int = 0
+
+
+@dataclass
+class ImportResult(Tally):
+    """`created` and `unchanged` count articles; `entries` counts the feed entries of no
+    article, `redirects` the redirects."""
+
+    entries: Tally = field(default_factory=Tally)
+    redirects: Tally = field(default_factory=Tally)
     # (line number, reason)
     skipped: list = field(default_factory=list)
     missing_photos: list = field(default_factory=list)
@@ -125,7 +196,12 @@ def import_articles(stream, *, media_dir=None, dry_run=False, progress=quiet_pro
         Path(media_dir) if media_dir else Path(Photo._meta.get_field("image").storage.location)
     )
     result = ImportResult()
-    photos_by_name = {}
+    photos_by_source = {}
+    # This site's own exports give its entries their RSS guid, which is not stored.
+    rss_guids = {
+        rss_guid(pk)
+        for pk in FeedEntry.objects.filter(article=None, guid=None).values_list("pk", flat=True)
+    }
     with rolled_back_if(dry_run), purging.bulk():
         for number, line in enumerate(progress(stream, unit="line"), start=1):
             if not line.strip():
@@ -134,25 +210,37 @@ def import_articles(stream, *, media_dir=None, dry_run=False, progress=quiet_pro
                 record = json.loads(line)
                 if not isinstance(record, dict) or record.get("format") != FORMAT:
                     raise BadRecord(f"not a {FORMAT} record")
+                kind = record.get("kind", ARTICLE)
                 with transaction.atomic():
-                    created = _import_record(
-                        record, media_dir, photos_by_name, result, number, dry_run
-                    )
+                    if kind == ARTICLE:
+                        created = _import_article(
+                            record, media_dir, photos_by_source, result, number, dry_run
+                        )
+                    elif kind == FEED_ENTRY:
+                        created = _import_entry(record, rss_guids)
+                    elif kind == REDIRECT:
+                        created = _import_redirect(record)
+                    else:
+                        raise BadRecord(f"unknown kind {kind!r}")
             except json.JSONDecodeError as error:
                 result.skipped.append((number, f"invalid JSON: {error.msg}"))
                 continue
-            except (BadRecord, KeyError, TypeError, ValueError) as error:
-                reason = f"missing {error}" if isinstance(error, KeyError) else str(error)
-                result.skipped.append((number, reason))
+            except ValidationError as error:  # e.g. a photo file that is no image
+                result.skipped.append((number, " ".join(error.messages)))
                 continue
+            except (BadRecord, KeyError, TypeError, ValueError, DataError, IntegrityError) as error:
+                reason = f"missing {error}" if isinstance(error, KeyError) else str(error)
+                result.skipped.append((number, reason.splitlines()[0]))
+                continue
+            tally = {ARTICLE: result, FEED_ENTRY: result.entries, REDIRECT: result.redirects}[kind]
             if created:
-                result.created += 1
+                tally.created += 1
             else:
-                result.unchanged += 1
+                tally.unchanged += 1
     return result
 
 
-def _import_record(record, media_dir, photos_by_name, result, number, dry_run):
+def _import_article(record, media_dir, photos_by_source, result, number, dry_run):
     if Article.objects.filter(slug=record["slug"]).exists():
         return False
     section_values = record["section"]
@@ -178,11 +266,10 @@ def _import_record(record, media_dir, photos_by_name, result, number, dry_run):
         article.tags.set(record["tags"])
     lead = record.get("lead")
     if lead:
-        name = lead["photo"]["image"]
-        if not name or not (media_dir / name).is_file():
-            result.missing_photos.append((number, name))
-        elif not dry_run:  # a dry run writes no files, so it links no photo either
-            photo = _photo(lead["photo"], media_dir, photos_by_name)
+        photo = _photo(lead["photo"], media_dir, photos_by_source, dry_run)
+        if photo is None:
+            result.missing_photos.append((number, lead["photo"]["image"]))
+        elif photo.pk:
             Caption.objects.create(article=article, photo=photo, text=lead.get("caption", ""))
     for correction in record.get("corrections", []):
         if not _has_corrections():
@@ -192,23 +279,61 @@ def _import_record(record, media_dir, photos_by_name, result, number, dry_run):
         )
     entry = record.get("feed_entry")
     if entry:
-        values = {k: entry[k] for k in ENTRY_FIELDS if k in entry}
-        for name in ("published_at", "updated_at"):
-            values[name] = _datetime(values.get(name))
-        FeedEntry.objects.create(article=article, **values)
+        FeedEntry.objects.create(article=article, **_entry_values(entry))
     return True
 
 
-def _photo(values, media_dir, photos_by_name):
+def _photo(values, media_dir, photos_by_source, dry_run):
+    """The photo a lead shows: the copy an earlier import made (or the photo itself, back
+    on its own site), else a new one from its file; None when that file is missing. A dry
+    run writes no files, so it gives an unsaved photo, which links nothing."""
     name = values["image"]
-    if name in photos_by_name:
-        return photos_by_name[name]
+    # Older exports carry no source for a site's own photos; their stored name stands in.
+    source = values.get("source_url") or photo_source(name)
+    if source in photos_by_source:
+        return photos_by_source[source]
+    photo = Photo.objects.filter(Q(source_url=source) | Q(image=name)).order_by("pk").first()
+    if photo is not None:
+        photos_by_source[source] = photo
+        return photo
     path = media_dir / name
+    if not name or not path.is_file():
+        return None
     photo = Photo(
-        **{k: values[k] for k in PHOTO_FIELDS if k in values and k not in {"width", "height"}}
+        **{k: values[k] for k in PHOTO_FIELDS if k in values and k not in {"width", "height"}},
     )
-    with path.open("rb") as source:
-        photo.image.save(Path(name).name, File(source), save=False)
+    photo.source_url = source
+    if dry_run:
+        return photo
+    with path.open("rb") as file:
+        photo.image.save(Path(name).name, File(file), save=False)
     photo.save()
-    photos_by_name[name] = photo
+    # Remembered once its line is committed: a line rolled back takes the photo with it.
+    transaction.on_commit(lambda: photos_by_source.setdefault(source, photo))
     return photo
+
+
+def _import_entry(record, rss_guids):
+    guid = record["guid"]
+    if not guid:
+        raise BadRecord("a feed entry of no article needs a guid")
+    if guid in rss_guids or FeedEntry.objects.filter(guid=guid).exists():
+        return False
+    FeedEntry.objects.create(**_entry_values(record))
+    return True
+
+
+def _entry_values(record):
+    values = {k: record[k] for k in ENTRY_FIELDS if k in record}
+    for name in ("published_at", "updated_at"):
+        values[name] = _datetime(values.get(name))
+    return values
+
+
+def _import_redirect(record):
+    _, created = Redirect.objects.get_or_create(
+        site=Site.objects.get_current(),
+        old_path=record["old_path"],
+        defaults={"new_path": record["new_path"]},
+    )
+    return created

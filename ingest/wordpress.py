@@ -16,6 +16,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 from django.utils.text import slugify
@@ -27,7 +28,7 @@ from lib import purging
 from lib.commands import quiet_progress, rolled_back_if
 from photos.models import Photo
 
-from .feeds import ImportRefused, MalformedItem, read_source
+from .feeds import SOURCE_URL, ImportRefused, MalformedItem, checked_url, read_source
 
 CONTENT = "{http://purl.org/rss/1.0/modules/content/}encoded"
 DC_CREATOR = "{http://purl.org/dc/elements/1.1/}creator"
@@ -246,6 +247,38 @@ def _featured_file(attachment, media_dir):
     return None
 
 
+def _featured_photo(attachment, image_path, position, result):
+    """The attachment's photo, or None when its file cannot be processed or stored (it is
+    reported and the post imported without it). Its URL, kept as where the photo came
+    from, is stored only when the form would accept it."""
+    try:
+        source_url = checked_url(attachment.url, SOURCE_URL)
+    except ValidationError as error:
+        source_url = ""
+        reason = " ".join(error.messages)
+        result.images_skipped.append(
+            (position, f"featured image URL {attachment.url!r} not kept: {reason}")
+        )
+    photo = Photo.objects.filter(source_url=source_url).first() if source_url else None
+    if photo is not None:
+        return photo
+    photo = Photo(
+        alt_text=attachment.alt_text[:300], caption=attachment.caption, source_url=source_url
+    )
+    with image_path.open("rb") as source:
+        # Handed over unsaved: the file as exported, metadata and all, never reaches storage.
+        photo.image = File(source, name=image_path.name)
+        try:
+            photo.save()
+        except ValidationError as error:  # the photo removed its files and its row
+            result.images_skipped.append(
+                (position, f"featured image {image_path.name}: {' '.join(error.messages)}")
+            )
+            return None
+    result.photos += 1
+    return photo
+
+
 def _import_post(post, export, media_dir, section, result, dry_run):
     if isinstance(post.published_at, MalformedItem):
         raise post.published_at
@@ -306,18 +339,9 @@ def _import_post(post, export, media_dir, section, result, dry_run):
         if tags:
             article.tags.set([tag[:100] for tag in dict.fromkeys(tags)])
         if image_path and not dry_run:
-            photo = Photo.objects.filter(source_url=attachment.url[:500]).first()
-            if photo is None:
-                photo = Photo(
-                    alt_text=attachment.alt_text[:300],
-                    caption=attachment.caption,
-                    source_url=attachment.url[:500],
-                )
-                with image_path.open("rb") as source:
-                    photo.image.save(image_path.name, File(source), save=False)
-                photo.save()
-                result.photos += 1
-            Caption.objects.create(article=article, photo=photo)
+            photo = _featured_photo(attachment, image_path, post.position, result)
+            if photo is not None:
+                Caption.objects.create(article=article, photo=photo)
         if status == Status.PUBLISHED:
             publishing.publish(article, at=post.published_at)
             if post.status == "publish":

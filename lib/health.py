@@ -1,7 +1,14 @@
 """Probes for the load balancer and the orchestrator.
 
-/healthz: the process is alive and answering (no dependency is touched).
-/readyz: it can serve readers: the database answers a query and the cache a round trip.
+/healthz: the process is alive and answering (no dependency is touched). Restart on it.
+/readyz: the process can serve readers. Route on it. A server keeps serving through the
+failure of one dependency (cached pages while the database is down, uncached pages while
+the cache is down), so it stays in rotation then and reports itself "degraded"; only with
+both down can it serve nothing but error pages, and it answers 503.
+
+Both are answered by `ProbeMiddleware` before anything else runs, so they answer whatever
+Host the load balancer sends (usually the backend's own address, which ALLOWED_HOSTS does
+not list) and are never cached or redirected to HTTPS.
 """
 
 import logging
@@ -10,6 +17,7 @@ import secrets
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
+from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
 
 from .pagecache import exempt
@@ -52,8 +60,26 @@ def readyz(request):
         except Exception as error:  # a probe reports failures, it never raises them
             logger.warning("Readiness check %s failed: %s", name, error)
             results[name] = "failing"
-    ready = all(result == "ok" for result in results.values())
+    working = [result == "ok" for result in results.values()]
+    status = "ready" if all(working) else "degraded" if any(working) else "unavailable"
     return JsonResponse(
-        {"status": "ready" if ready else "unavailable", "checks": results},
-        status=200 if ready else 503,
+        {"status": status, "checks": results}, status=503 if status == "unavailable" else 200
     )
+
+
+PROBES = {"/healthz/": healthz, "/readyz/": readyz}
+
+
+class ProbeMiddleware:
+    """Answers the probes first: no Host check, HTTPS redirect, session or page cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        probe = PROBES.get(request.path_info)
+        if probe is None or request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        response = probe(request)
+        add_never_cache_headers(response)
+        return response

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from django.core.exceptions import BadRequest
 from django.db.models import Q
 
+from .params import whole_number
+
 MAX_CURSOR_LENGTH = 40
 
 
@@ -30,8 +32,8 @@ class Cursor:
         try:
             if len(value) > MAX_CURSOR_LENGTH:
                 raise ValueError(value)
-            micros, pk = (int(part) for part in value.split("."))
-            if pk < 1 or micros < 0:
+            micros, pk = (whole_number(part) for part in value.split("."))
+            if micros is None or pk is None or pk < 1:
                 raise ValueError(value)
             seconds, remainder = divmod(micros, 1_000_000)
             published_at = datetime.fromtimestamp(seconds, UTC).replace(microsecond=remainder)

@@ -107,25 +107,32 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lib.requestid.RequestIdMiddleware",  # first, so every response carries X-Request-ID
+    # Load balancer probes, answered whatever Host they send (a backend's own address).
+    "lib.health.ProbeMiddleware",
+    # The security headers sit above everything that answers, so every response a reader
+    # can get (page-cache hit, stale copy, 304, 404, 410, 503) carries them.
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag comparison and 304s, for cached and fresh pages alike.
     "django.middleware.http.ConditionalGetMiddleware",
     # Answers anonymous readers from the page cache before anything below runs.
     "lib.middleware.PageCacheMiddleware",
     "lib.middleware.DatabaseOutageMiddleware",
-    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so it only sees real 404s: old URLs recorded by imports (e.g. WordPress).
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
     # Turns a throttled admin login into a lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+# Sessions in PostgreSQL; a cookie that is not a key Django made is no session, not a query.
+SESSION_ENGINE = "lib.sessions"
 SITE_ID = 1
 
 ROOT_URLCONF = "newsroom.urls"
@@ -185,12 +192,31 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASE_ROUTERS = ["lib.routers.ReplicaRouter"]
 # Pages purged this recently are rendered from the primary, which the replica may trail.
 NEWSROOM_REPLICA_LAG_SECONDS = env_int("NEWSROOM_REPLICA_LAG_SECONDS", 10)
+# Every wait on the database is bounded, so a database that hangs (a frozen server, a
+# partition, a migration's lock) costs readers a 503 within seconds, never a stuck worker.
+# The server ends what it can (statement, lock, idle-in-transaction timeouts); keepalives
+# notice a dead peer; lib.postgresql shuts any wait longer than HANG_SECONDS and then fails
+# fast for a second. manage.py sets 0 (no limit) for staff commands and migrations; set
+# these to your own values for long jobs.
+NEWSROOM_DATABASE_HANG_SECONDS = env_int("NEWSROOM_DATABASE_HANG_SECONDS", 4)
+_SERVER_TIMEOUTS = {
+    "statement_timeout": env_int("DATABASE_STATEMENT_TIMEOUT_MS", 3000),
+    "lock_timeout": env_int("DATABASE_LOCK_TIMEOUT_MS", 2000),
+    "idle_in_transaction_session_timeout": env_int("DATABASE_IDLE_IN_TRANSACTION_MS", 60000),
+}
 for database in DATABASES.values():
     if database["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL.")
-    # An outage must fail fast (and show the 503 page), not hang a worker.
-    database.setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 3)
+    database["ENGINE"] = "lib.postgresql"
+    options = database.setdefault("OPTIONS", {})
+    options.setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 2))
+    options.setdefault("keepalives", 1)
+    options.setdefault("keepalives_idle", 5)
+    options.setdefault("keepalives_interval", 2)
+    options.setdefault("keepalives_count", 3)
+    options.setdefault("tcp_user_timeout", 10_000)
+    options.setdefault(
+        "options", " ".join(f"-c {name}={value}" for name, value in _SERVER_TIMEOUTS.items())
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -210,6 +236,16 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False  # no banner on every manage.py command
 AXES_CLIENT_IP_CALLABLE = "lib.throttling.client_ip"
+# The account from any mix of addresses: this many failures within these minutes lock it
+# everywhere for those minutes (lib.throttling). Short, so nobody can keep an editor out.
+AXES_HANDLER = "lib.throttling.LoginThrottleHandler"
+NEWSROOM_LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_ACCOUNT_FAILURE_LIMIT", 10)
+NEWSROOM_LOGIN_ACCOUNT_COOLOFF_MINUTES = env_int("NEWSROOM_LOGIN_ACCOUNT_COOLOFF_MINUTES", 5)
+# A failure while locked is refused but does not prolong the lock.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Every failure and lock (username, address, time) for Admins in the admin; log lines
+# mask the username and address, and no password is ever stored or logged.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # How many proxies in front append to X-Forwarded-For; 0 trusts only the socket's address.
 NEWSROOM_PROXY_COUNT = env_int("NEWSROOM_PROXY_COUNT", 0)
 
@@ -297,9 +333,29 @@ NEWSROOM_PHOTO_MAX_PIXELS = env_int("NEWSROOM_PHOTO_MAX_PIXELS", 40_000_000)
 # How long a signed draft preview link works, in seconds.
 NEWSROOM_PREVIEW_MAX_AGE = env_int("NEWSROOM_PREVIEW_MAX_AGE", 3 * 24 * 3600)
 
+# One line format for every logger, to standard error: UTC time, level, logger, request id.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "lib.requestid.RequestIdFilter"}},
+    "formatters": {
+        "line": {
+            "class": "lib.requestid.UTCFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s",
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "line",
+            "filters": ["request_id"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # Django gives its own loggers handlers and formats of their own; this drops them, so
+    # their records reach the one handler above (errors are logged, not mailed).
+    "loggers": {
+        "django": {"handlers": [], "level": "NOTSET", "propagate": True},
+        "django.server": {"handlers": [], "level": "NOTSET", "propagate": True},
+    },
 }

@@ -6,6 +6,7 @@ pixels, so no EXIF, GPS, XMP or IPTC block reaches a public file. The untouched
 original goes to private storage.
 """
 
+import errno
 import io
 import uuid
 
@@ -30,6 +31,8 @@ IPTC_CREDIT = (2, 110)
 IPTC_CAPTION = (2, 120)
 
 SRGB = ImageCms.createProfile("sRGB")
+# The private original keeps the extension of the format its bytes were identified as.
+ORIGINAL_SUFFIXES = {"JPEG": ".jpg", "PNG": ".png", "WEBP": ".webp", "GIF": ".gif", "AVIF": ".avif"}
 
 
 def accepted_names():
@@ -53,7 +56,9 @@ def open_checked(data):
     check_size(len(data))
     if any(sign in data.lower() for sign in MARKUP_SIGNS):
         raise ValidationError(
-            "This file contains web page or SVG code, not a plain image.", code="markup"
+            f"This file contains web page or SVG code, not a plain image: upload "
+            f"{accepted_names()}.",
+            code="markup",
         )
     try:
         image = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
@@ -81,6 +86,40 @@ def _too_many_pixels(image=None):
     return ValidationError(
         f"The image is too large{size}: at most {limit:.0f} megapixels.", code="pixels"
     )
+
+
+def unprocessable():
+    """Pillow opened the image but could not cut or re-encode it cleanly."""
+    return ValidationError(
+        "This image opens but cannot be turned into web copies (it may be of extreme "
+        f"proportions or an unusual kind): save it again as {accepted_names()} and upload "
+        "that.",
+        code="unprocessable",
+    )
+
+
+def not_stored(error):
+    """A photo file could not be written; nothing of the photo was kept."""
+    if getattr(error, "errno", None) == errno.ENOSPC:
+        reason = "the media storage is full"
+    else:
+        reason = "the media storage could not be written to"
+    return ValidationError(
+        f"The photo was not saved: {reason}. Nothing was kept; try again later or tell "
+        "the site's administrators.",
+        code="not_stored",
+    )
+
+
+def save_file(storage, name, content):
+    """Write `content` to `storage` as `name` (or a free variant of it); a write that fails
+    part-way, e.g. on a full disk, leaves no partial file behind."""
+    name = storage.get_available_name(name)
+    try:
+        return storage.save(name, content)
+    except OSError:
+        storage.delete(name)
+        raise
 
 
 def _text(value):
@@ -152,19 +191,28 @@ def rendition_widths(source_width):
     return [*widths, min(source_width, RENDITION_WIDTHS[-1])]
 
 
-def build_renditions(image, stem):
-    """Write every width in WebP and JPEG; return their descriptions."""
+def encode_renditions(image):
+    """Every width in WebP and JPEG, encoded in memory: (description, file) pairs."""
+    encoded = []
+    for width in rendition_widths(image.width):
+        scaled = resized(image, width)
+        for fmt, suffix in (("webp", "webp"), ("jpeg", "jpg")):
+            encoded.append(
+                ({"width": scaled.width, "height": scaled.height, "format": fmt},
+                 suffix, encode(scaled, fmt))
+            )  # fmt: skip
+    return encoded
+
+
+def store_renditions(encoded, stem):
+    """Write encoded renditions; return their descriptions. All or nothing."""
     made = []
     try:
-        for width in rendition_widths(image.width):
-            scaled = resized(image, width)
-            for fmt, suffix in (("webp", "webp"), ("jpeg", "jpg")):
-                name = default_storage.save(
-                    f"renditions/{stem}-{scaled.width}.{suffix}", encode(scaled, fmt)
-                )
-                made.append(
-                    {"width": scaled.width, "height": scaled.height, "format": fmt, "name": name}
-                )
+        for description, suffix, content in encoded:
+            name = save_file(
+                default_storage, f"renditions/{stem}-{description['width']}.{suffix}", content
+            )
+            made.append({**description, "name": name})
     except Exception:
         for item in made:
             default_storage.delete(item["name"])
@@ -172,47 +220,72 @@ def build_renditions(image, stem):
     return made
 
 
+def build_renditions(image, stem):
+    """Write every width in WebP and JPEG; return their descriptions."""
+    return store_renditions(encode_renditions(image), stem)
+
+
+def prepare(image):
+    """The public copy and renditions of a checked image, made in memory: (upright sRGB
+    pixels, public format, encoded public copy, encoded renditions), or `unprocessable()`."""
+    try:
+        clean = normalise(image)
+        if max(clean.size) > PUBLIC_MAX_EDGE:
+            clean.thumbnail((PUBLIC_MAX_EDGE, PUBLIC_MAX_EDGE), Image.Resampling.LANCZOS)
+        public_format = "png" if clean.mode == "RGBA" else "jpeg"
+        return clean, public_format, encode(clean, public_format), encode_renditions(clean)
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds for pixels it cannot handle
+        raise unprocessable() from None
+
+
 def ingest(photo):
     """Turn a newly assigned `photo.image` into a private original and public copies.
 
-    Nothing is left behind when any step fails."""
+    Nothing is left behind when any step fails: pixels that cannot be re-encoded and
+    storage that cannot be written (a full disk) raise a ValidationError an editor can
+    read, and every file written so far, the caller's upload included, is removed."""
     photo.image.open("rb")
     try:
         data = photo.image.read()
     finally:
         photo.image.close()
+    uploaded_name = photo.image.name if photo.image._committed else None
+    written = []
     try:
         image = open_checked(data)
-    except ValidationError:
-        if photo.image._committed:  # already written by the caller: refuse it entirely
-            photo.image.storage.delete(photo.image.name)
-        raise
-    metadata = read_metadata(image)
-    clean = normalise(image)
-    suffix = "." + image.format.lower().replace("jpeg", "jpg")
-
-    written = []
-    uploaded_name = photo.image.name if photo.image._committed else None
-    try:
-        original_name = photo._meta.get_field("original").generate_filename(photo, suffix)
-        original_name = photo.original.storage.save(original_name, ContentFile(data))
-        written.append((photo.original.storage, original_name))
-        if max(clean.size) > PUBLIC_MAX_EDGE:
-            clean.thumbnail((PUBLIC_MAX_EDGE, PUBLIC_MAX_EDGE), Image.Resampling.LANCZOS)
-        public_format = "png" if clean.mode == "RGBA" else "jpeg"
-        photo.image.save(
-            f"photo.{'png' if public_format == 'png' else 'jpg'}",
-            encode(clean, public_format),
-            save=False,
-        )
-        written.append((photo.image.storage, photo.image.name))
-        photo.width, photo.height = clean.size
-        photo.renditions = build_renditions(clean, uuid.uuid4().hex)
+        metadata = read_metadata(image)
+        clean, public_format, public_copy, encoded = prepare(image)
+        suffix = ORIGINAL_SUFFIXES.get(image.format, f".{image.format.lower()}")
+        try:
+            original_field = photo._meta.get_field("original")
+            original_name = save_file(
+                original_field.storage,
+                original_field.generate_filename(photo, f"original{suffix}"),
+                ContentFile(data),
+            )
+            written.append((original_field.storage, original_name))
+            image_field = photo._meta.get_field("image")
+            public_name = save_file(
+                image_field.storage,
+                image_field.generate_filename(
+                    photo, f"photo.{'png' if public_format == 'png' else 'jpg'}"
+                ),
+                public_copy,
+            )
+            written.append((image_field.storage, public_name))
+            renditions = store_renditions(encoded, uuid.uuid4().hex)
+        except OSError as error:
+            raise not_stored(error) from error
     except Exception:
         for storage, name in written:
             storage.delete(name)
+        if uploaded_name:  # written by the caller: refuse it entirely
+            photo.image.storage.delete(uploaded_name)
         raise
+    photo.image = public_name
     photo.original.name = original_name
+    photo.width, photo.height = clean.size
+    photo.renditions = renditions
     if uploaded_name:  # saved to public storage by the caller: that copy still has metadata
         default_storage.delete(uploaded_name)
     if not photo.caption.strip():
@@ -236,7 +309,11 @@ def generate_renditions(photo):
         image = open_checked(source.read())
     finally:
         source.close()
-    new = build_renditions(normalise(image), uuid.uuid4().hex)
+    try:
+        encoded = encode_renditions(normalise(image))
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds for pixels it cannot handle
+        raise unprocessable() from None
+    new = store_renditions(encoded, uuid.uuid4().hex)
     delete_renditions(photo)
     return new
 

@@ -40,6 +40,8 @@ private_storage = PrivateStorage()
 
 
 def photo_original_upload_to(instance, filename):
+    """`filename` is "original" plus the extension of the format the bytes were
+    identified as (never the uploader's name for it)."""
     suffix = PurePath(filename).suffix.lower()[:6]
     return f"originals/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 
@@ -103,18 +105,24 @@ class Photo(models.Model):
 
     def save(self, *args, **kwargs):
         """A new image file is checked, stripped and resized here, once. A replaced
-        image's files go once the new ones are saved; a failed save leaves no file."""
+        image's files go once the new ones are saved; a failed save leaves no file and no
+        row. An image that cannot be processed or stored raises a ValidationError."""
         image_name = self.image.name if self.image else None
         replaced = None
+        adding = self._state.adding
         if image_name and image_name != getattr(self, "_loaded_image", None):
             if self.pk:
                 replaced = type(self).objects.filter(pk=self.pk).first()
             images.ingest(self)
             try:
-                super().save(*args, **kwargs)
-                crops.make_crops(self)
+                # The crops need the row's number; a crop that fails takes the row back out.
+                with transaction.atomic():
+                    super().save(*args, **kwargs)
+                    crops.make_crops(self)
             except Exception:
                 self.delete_files()
+                if adding:  # the row was rolled back: this photo is unsaved again
+                    self.pk, self._state.adding = None, True
                 raise
             if replaced is not None:
                 transaction.on_commit(replaced.delete_files)

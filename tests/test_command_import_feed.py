@@ -260,3 +260,121 @@ def test_command_fails_with_one_line_reason(section):
     with pytest.raises(CommandError, match="not a well-formed feed"):
         call_command("import_feed", str(DATA / "malformed.rss"), "--entries")
     assert not FeedEntry.objects.exists()
+
+
+def feed_with(tmp_path, old, new):
+    path = tmp_path / "edited.rss"
+    path.write_text((DATA / "feed.rss").read_text().replace(old, new))
+    return str(path)
+
+
+def gif_bytes(size):
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("P", size, 3).save(buffer, "GIF")
+    return buffer.getvalue()
+
+
+def stored_files(settings):
+    roots = (settings.MEDIA_ROOT, settings.NEWSROOM_PRIVATE_MEDIA_ROOT)
+    return sorted(path for root in roots for path in Path(root).rglob("*") if path.is_file())
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        'https://wire.example.com/a" onmouseover="alert(1)',
+        "https://wire.example.com/<script>alert(1)</script> x",
+        "https://" + "a" * 250 + ".example.com/",
+    ],
+    ids=["event-handler", "markup-with-space", "too-long"],
+)
+def test_entry_links_the_feed_entry_form_would_refuse_are_never_stored(db, tmp_path, link):
+    from xml.sax.saxutils import escape
+
+    source = feed_with(
+        tmp_path, "https://wire.example.com/2024/11/grid-restored", escape(link, {'"': "&quot;"})
+    )
+    result = import_feed(source, as_entries=True)
+
+    assert [position for position, reason in result.skipped if "link" in reason] == [1]
+    assert FeedEntry.objects.filter(guid="wire:1002").exists()
+    assert not FeedEntry.objects.filter(headline__startswith="Grid operator").exists()
+    for url in FeedEntry.objects.values_list("url", flat=True):
+        importing.checked_url(url, FeedEntry._meta.get_field("url"))  # the form's own checks
+
+
+def test_checked_url_applies_the_feed_entry_forms_rules():
+    from django.core.exceptions import ValidationError
+
+    from feed.models import FeedEntry
+
+    field = FeedEntry._meta.get_field("url")
+    assert importing.checked_url("https://example.com/a?b=c", field) == "https://example.com/a?b=c"
+    for bad in ['https://example.com/a" onmouseover="x()', "javascript:alert(1)", "ftp://x.org/"]:
+        with pytest.raises(ValidationError):
+            importing.checked_url(bad, field)
+
+
+def test_an_image_of_extreme_proportions_is_imported_with_its_article(
+    section, feed_server, tmp_path
+):
+    (tmp_path / "site" / "banner.gif").write_bytes(gif_bytes((10_799, 2)))
+    source = feed_with(
+        tmp_path, "http://FEED-HOST/images/substation.png", f"{feed_server.base}/banner.gif"
+    )
+    result = import_feed(source, section=section, allow_private=True)
+
+    assert result.created == 2 and result.photos == 1 and result.image_problems == []
+    photo = Article.objects.get(source_guid="wire:1001").lead_photo.photo
+    assert (photo.width, photo.height) == (2560, 1)
+
+
+def test_an_image_that_cannot_be_processed_is_left_out_and_the_item_kept(
+    section, feed_server, tmp_path, monkeypatch, settings
+):
+    from photos import images
+
+    def refuse(*args, **kwargs):
+        raise ValueError("cannot write empty image")
+
+    monkeypatch.setattr(images, "encode", refuse)
+    source = feed_with(
+        tmp_path, "http://FEED-HOST/images/substation.png",
+        f"{feed_server.base}/images/substation.png",
+    )  # fmt: skip
+    result = import_feed(source, section=section, allow_private=True)
+
+    assert result.created == 2 and result.photos == 0
+    assert [position for position, _ in result.skipped] == [3, 4]  # as without any image
+    assert result.image_problems[0][0] == 1
+    assert "cannot be turned into web copies" in result.image_problems[0][1]
+    assert Article.objects.get(source_guid="wire:1001").lead_photo is None
+    assert not Photo.objects.exists() and stored_files(settings) == []
+
+
+def test_a_full_disk_while_importing_an_image_leaves_it_out_and_no_partial_file(
+    section, feed_server, tmp_path, monkeypatch, settings
+):
+    import errno
+
+    from django.core.files.storage import FileSystemStorage
+
+    def full(self, name, content):
+        Path(self.path(name)).parent.mkdir(parents=True, exist_ok=True)
+        Path(self.path(name)).write_bytes(b"part")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", full)
+    source = feed_with(
+        tmp_path, "http://FEED-HOST/images/substation.png",
+        f"{feed_server.base}/images/substation.png",
+    )  # fmt: skip
+    result = import_feed(source, section=section, allow_private=True)
+
+    assert result.created == 2 and result.photos == 0
+    assert "the media storage is full" in result.image_problems[0][1]
+    assert not Photo.objects.exists() and stored_files(settings) == []

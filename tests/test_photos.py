@@ -1,3 +1,4 @@
+import errno
 import io
 
 import pytest
@@ -6,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from PIL import Image, PngImagePlugin
 
-from photos import images
+from photos import crops, images
 from photos.models import Photo
 from tests.conftest import jpeg_bytes
 
@@ -363,3 +364,101 @@ def test_replacing_a_photos_image_removes_the_old_public_files_and_original(
     assert not set(old) & set(remaining)
     # public copy, original, renditions and the three crops
     assert len(remaining) == 2 + len(photo.renditions) + 3
+
+
+def gif_bytes(size):
+    buffer = io.BytesIO()
+    Image.new("P", size, 3).save(buffer, "GIF")
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("size", [(10_799, 2), (2, 10_799), (1, 1), (3000, 1)])
+def test_photos_of_extreme_proportions_get_crops_of_at_least_one_pixel(
+    editor_client, media_root, size
+):
+    response = upload(editor_client, gif_bytes(size), name="banner.gif")
+    assert response.status_code == 302
+    photo = Photo.objects.get()
+    for ratio in crops.RATIOS:
+        width, height = crops.crop_size(photo, ratio)
+        assert width >= 1 and height >= 1
+        with Image.open(media_root / crops.name_of(photo, ratio)) as crop:
+            assert crop.size == (width, height)
+
+
+def test_an_image_that_cannot_be_re_encoded_is_a_form_error_with_no_row_or_file(
+    editor_client, media_root, private_root, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise ValueError("cannot write empty image")
+
+    monkeypatch.setattr(images, "encode", refuse)
+    response = upload(editor_client, jpeg_bytes((300, 200)))
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors["image"])
+    assert "cannot be turned into web copies" in errors
+    assert not Photo.objects.exists()
+    assert stored_files(media_root, private_root) == []
+
+
+def test_a_crop_that_cannot_be_cut_is_a_form_error_with_no_row_or_file(
+    editor_client, media_root, private_root, monkeypatch
+):
+    def refuse(*args, **kwargs):
+        raise ValueError("cannot write empty image")
+
+    monkeypatch.setattr(crops.ImageOps, "fit", refuse)
+    response = upload(editor_client, jpeg_bytes((300, 200)))
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors["image"])
+    assert "cannot be turned into web copies" in errors
+    assert not Photo.objects.exists()
+    assert stored_files(media_root, private_root) == []
+
+
+def full_disk_after(monkeypatch, storage_class, files):
+    """Make `storage_class` run out of space on its `files`-th write, half-way through."""
+    original = storage_class._save
+    written = []
+
+    def save(self, name, content):
+        if len(written) + 1 < files:
+            written.append(name)
+            return original(self, name, content)
+        half = content.read()[:100]
+        original(self, name, ContentFile(half))  # the part that fitted
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(storage_class, "_save", save)
+
+
+@pytest.mark.parametrize("files", [1, 2, 3, 9])
+def test_a_full_disk_during_an_upload_is_a_form_error_leaving_no_partial_file(
+    editor_client, media_root, private_root, monkeypatch, files
+):
+    from django.core.files.storage import FileSystemStorage
+
+    # 1: the private original, 2: the public copy, 3: a rendition, 9: a crop.
+    full_disk_after(monkeypatch, FileSystemStorage, files)
+    response = upload(editor_client, jpeg_bytes((1000, 800)))
+    assert response.status_code == 200
+    errors = " ".join(response.context["adminform"].form.errors["image"])
+    assert "the media storage is full" in errors
+    assert not Photo.objects.exists()
+    assert stored_files(media_root, private_root) == []
+
+
+def test_the_private_original_keeps_the_extension_of_its_detected_format(
+    editor_client, private_root
+):
+    assert upload(editor_client, image_bytes(fmt="PNG"), name="scan.jpeg").status_code == 302
+    original = Photo.objects.get().original.name
+    assert original.endswith(".png")
+    assert (private_root / original).is_file()
+
+
+def test_refusing_an_svg_names_the_formats_that_are_accepted(editor_client):
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><rect width="1" height="1"/></svg>'
+    response = upload(editor_client, svg, name="logo.svg")
+    errors = " ".join(response.context["adminform"].form.errors["image"])
+    assert "SVG" in errors and images.accepted_names() in errors

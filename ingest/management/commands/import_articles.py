@@ -8,8 +8,10 @@ from lib.commands import StaffCommand
 
 class Command(StaffCommand):
     help = (
-        "Import articles from a JSON Lines file written by export_articles. Articles whose "
-        "slug already exists are left alone, so running it again changes nothing. Each line "
+        "Import articles, standalone feed entries and redirects from a JSON Lines file written "
+        "by export_articles. Articles whose slug already exists, entries whose guid does, "
+        "redirects from an address that has one and photos imported before are left alone, so "
+        "running it again (or after an interrupted run) adds only what is missing. Each line "
         "is imported in its own transaction; a bad line is reported with its number and "
         "skipped. Photo files are read from --media (default: this site's media folder)."
     )
@@ -42,4 +44,9 @@ class Command(StaffCommand):
         self.stdout.write(
             f"{verb} {result.created} article(s); {result.unchanged} already present, "
             f"{len(result.skipped)} line(s) skipped."
+        )
+        entries, redirects = result.entries, result.redirects
+        self.stdout.write(
+            f"{verb} {entries.created} standalone feed entry(ies) and {redirects.created} "
+            f"redirect(s); {entries.unchanged + redirects.unchanged} already present."
         )

@@ -1,0 +1,46 @@
+"""deploy/gunicorn.conf.py: two app servers on one host keep a control socket each."""
+
+import subprocess
+import sys
+
+import pytest
+from django.db import connection
+
+from . import servers
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def start(port, env, log):
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "newsroom.wsgi"],
+        cwd=servers.ROOT,
+        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def test_two_masters_on_one_host_do_not_remove_each_others_control_socket(tmp_path):
+    static_root = tmp_path / "static"
+    static_root.mkdir()
+    env = {
+        **servers.production_env(servers.database_url(connection.settings_dict), static_root),
+        "XDG_RUNTIME_DIR": str(tmp_path),
+    }
+    with open(tmp_path / "a.log", "wb") as log_a, open(tmp_path / "b.log", "wb") as log_b:
+        first, second = start(8151, env, log_a), start(8152, env, log_b)
+        try:
+            for process, port, log in ((first, 8151, "a.log"), (second, 8152, "b.log")):
+                servers._wait_until_up(f"http://127.0.0.1:{port}", process, tmp_path / log)
+            sockets = sorted(path.name for path in tmp_path.glob("*.ctl"))
+            assert len(sockets) == 2, sockets
+            second.terminate()
+            second.wait(timeout=30)
+            assert [path.name for path in tmp_path.glob("*.ctl")] == [
+                name for name in sockets if "8151" in name
+            ]
+        finally:
+            for process in (first, second):
+                process.terminate()
+                process.wait(timeout=30)

@@ -1,0 +1,172 @@
+"""A database that hangs (accepts connections, answers nothing) never takes the site down.
+
+Real processes: gunicorn with deploy/gunicorn.conf.py and production settings, sharing a
+Redis page cache, reaching PostgreSQL through a relay the test freezes. Under load from
+16 connections, cached pages, /healthz/ and static files keep answering fast, uncached
+pages answer 503 with Retry-After within 5 seconds, and the site recovers by itself within
+a second of the database answering again.
+"""
+
+import contextlib
+import http.client
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+
+import pytest
+from django.db import connection
+
+from . import servers
+from .relays import FreezableRelay
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+RELAY_PORT, APP_PORT = 8141, 8142
+CONNECTIONS = 16
+FROZEN_SECONDS = 8.0
+AFTER_THAW_SECONDS = 3.0
+REDIS_URL = "redis://127.0.0.1:6379/7"
+
+
+@pytest.fixture(scope="module")
+def static_root(tmp_path_factory):
+    root = tmp_path_factory.mktemp("static")
+    servers.collect_static(root)
+    return root
+
+
+@contextlib.contextmanager
+def production_server(env, log_path):
+    """gunicorn exactly as deploy/gunicorn.conf.py runs it, on APP_PORT."""
+    with open(log_path, "wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "newsroom.wsgi"],
+            cwd=servers.ROOT,
+            env={**env, "GUNICORN_BIND": f"127.0.0.1:{APP_PORT}", "WEB_CONCURRENCY": "2"},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        base = f"http://127.0.0.1:{APP_PORT}"
+        try:
+            servers._wait_until_up(base, process, log_path)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+class Load:
+    """CONNECTIONS clients, each on its own keep-alive connection, cycling through `kinds`
+    (name -> function giving a path) and recording (kind, started, seconds, status)."""
+
+    def __init__(self, kinds):
+        self.kinds = list(kinds.items())
+        self.results = []
+        self.lock = threading.Lock()
+        self.running = threading.Event()
+
+    def _client(self, number):
+        conn = http.client.HTTPConnection("127.0.0.1", APP_PORT, timeout=30)
+        turn = number
+        while self.running.is_set():
+            name, path_for = self.kinds[turn % len(self.kinds)]
+            turn += 1
+            started = time.monotonic()
+            try:
+                conn.request("GET", path_for(), headers={"Host": "localhost"})
+                response = conn.getresponse()
+                response.read()
+                status, retry = response.status, response.getheader("Retry-After")
+            except OSError:
+                status, retry = None, None
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", APP_PORT, timeout=30)
+            with self.lock:
+                self.results.append((name, started, time.monotonic() - started, status, retry))
+        conn.close()
+
+    def __enter__(self):
+        self.running.set()
+        self.threads = [
+            threading.Thread(target=self._client, args=(n,), daemon=True)
+            for n in range(CONNECTIONS)
+        ]
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.running.clear()
+        for thread in self.threads:
+            thread.join(timeout=40)
+
+    def between(self, start, end, *names):
+        return [r for r in self.results if start <= r[1] < end and r[0] in names]
+
+
+def p99(values):
+    return statistics.quantiles(values, n=100)[98] if len(values) > 1 else max(values)
+
+
+def test_a_hung_database_leaves_cached_pages_fast_and_uncached_ones_a_quick_503(
+    make_article, static_root, tmp_path
+):
+    stories = [make_article(headline=f"Story {number} of the day") for number in range(2)]
+    prefix = f"hang-{uuid.uuid4().hex[:10]}"
+    relay = FreezableRelay(RELAY_PORT, servers.database_address(connection.settings_dict))
+    relay.start()
+    env = servers.production_env(
+        servers.database_url(connection.settings_dict, port=RELAY_PORT),
+        static_root,
+        REDIS_URL=REDIS_URL,
+        NEWSROOM_CACHE_PREFIX=prefix,
+    )
+    static_path = next((static_root / "css").glob("site.*.css")).relative_to(static_root)
+    searches = iter(range(10**9))
+    kinds = {
+        "cached": lambda: stories[next(searches) % 2].get_absolute_url(),
+        "healthz": lambda: "/healthz/",
+        "static": lambda: f"/static/{static_path}",
+        "uncached": lambda: f"/search/?q=story{next(searches)}",
+    }
+    try:
+        with production_server(env, tmp_path / "gunicorn.log") as base:
+            for story in stories:  # in the shared cache for both workers
+                for _ in range(3):
+                    page = servers.http_get(base + story.get_absolute_url(), {"Host": "localhost"})
+                    assert page[0] == 200
+            with Load(kinds) as load:
+                time.sleep(1.0)  # the load runs against a healthy database first
+                frozen_at = time.monotonic()
+                relay.freeze()
+                time.sleep(FROZEN_SECONDS)
+                thawed_at = time.monotonic()
+                relay.thaw()
+                time.sleep(AFTER_THAW_SECONDS)
+    finally:
+        relay.thaw()
+        relay.stop()
+
+    frozen = load.between(frozen_at, thawed_at, "cached", "healthz", "static")
+    assert frozen and all(status == 200 for _, _, _, status, _ in frozen)
+    fast = p99([seconds for _, _, seconds, _, _ in frozen])
+    uncached = load.between(frozen_at, thawed_at - 5, "uncached")
+    assert uncached and all(status == 503 and retry for *_, status, retry in uncached)
+    slowest_503 = max(seconds for _, _, seconds, _, _ in uncached)
+    recovered = [
+        started + seconds - thawed_at
+        for _, started, seconds, status, _ in load.between(thawed_at, thawed_at + 3, "uncached")
+        if status == 200
+    ]
+    print(
+        f"\nfrozen {FROZEN_SECONDS:.0f}s, {CONNECTIONS} connections: "
+        f"cached/healthz/static {len(frozen)} requests, p99 {fast * 1000:.1f} ms; "
+        f"uncached {len(uncached)} answered 503, slowest {slowest_503:.2f} s; "
+        f"first 200 after thaw {min(recovered, default=float('nan')):.2f} s"
+    )
+    assert fast < 0.100
+    assert slowest_503 < 5.0
+    assert recovered and min(recovered) < 1.0
