@@ -35,6 +35,16 @@ def empty_cache(settings):
     page_cache._pending_purges.clear()
 
 
+@pytest.fixture(autouse=True)
+def database_guard():
+    """A test that makes the database fail slowly leaves no open breaker to the next."""
+    from lib.postgresql import base
+
+    base.reset_breakers()
+    yield
+    base.reset_breakers()
+
+
 @pytest.fixture
 def page_cache(settings):
     """The full-page cache as production runs it."""

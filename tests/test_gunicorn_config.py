@@ -44,3 +44,27 @@ def test_two_masters_on_one_host_do_not_remove_each_others_control_socket(tmp_pa
             for process in (first, second):
                 process.terminate()
                 process.wait(timeout=30)
+
+
+def test_a_worker_is_replaced_when_its_memory_grows_not_after_a_request_count(tmp_path):
+    static_root = tmp_path / "static"
+    static_root.mkdir()
+    env = {
+        **servers.production_env(servers.database_url(connection.settings_dict), static_root),
+        "XDG_RUNTIME_DIR": str(tmp_path),
+        "GUNICORN_MAX_WORKER_MB": "1",  # every worker is over it after one request
+    }
+    base = "http://127.0.0.1:8153"
+    with open(tmp_path / "server.log", "wb") as log:
+        process = start(8153, env, log)
+        try:
+            servers._wait_until_up(base, process, tmp_path / "server.log")
+            for _ in range(3):
+                assert servers.http_get(base + "/healthz/")[0] == 200
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    text = (tmp_path / "server.log").read_text()
+    assert "replacing it" in text
+    assert text.count("Booting worker") >= 2
+    assert "Autorestarting worker" not in text  # gunicorn's own max_requests recycling

@@ -19,6 +19,8 @@ import uuid
 import pytest
 from django.db import connection
 
+from lib.postgresql import base
+
 from . import servers
 from .relays import FreezableRelay
 
@@ -170,3 +172,40 @@ def test_a_hung_database_leaves_cached_pages_fast_and_uncached_ones_a_quick_503(
     assert fast < 0.100
     assert slowest_503 < 5.0
     assert recovered and min(recovered) < 1.0
+
+
+def test_a_migration_holding_a_table_lock_costs_readers_a_503_in_seconds(make_article, client):
+    """A migration's ACCESS EXCLUSIVE lock: readers give up at lock_timeout, not after it."""
+    import psycopg
+
+    story = make_article(headline="Locked out for a moment")
+    settings_dict = connection.settings_dict
+    with psycopg.connect(servers.database_url(settings_dict)) as migration:
+        migration.execute("LOCK TABLE articles_article IN ACCESS EXCLUSIVE MODE")
+        started = time.monotonic()
+        response = client.get(story.get_absolute_url())
+        waited = time.monotonic() - started
+        migration.rollback()
+    assert response.status_code == 503 and response["Retry-After"]
+    assert waited < 5.0
+    assert client.get(story.get_absolute_url()).status_code == 200  # the lock is gone
+
+
+def test_timeouts_in_numbers_trip_the_breaker_and_the_site_recovers_within_a_second(
+    make_article, client
+):
+    import psycopg
+
+    story = make_article(headline="Locked out for a moment")
+    with psycopg.connect(servers.database_url(connection.settings_dict)) as migration:
+        migration.execute("LOCK TABLE articles_article IN ACCESS EXCLUSIVE MODE")
+        for _ in range(base.TIMEOUTS_TO_TRIP):
+            assert client.get(story.get_absolute_url()).status_code == 503
+        started = time.monotonic()
+        assert client.get(story.get_absolute_url()).status_code == 503
+        assert time.monotonic() - started < 0.1  # failed at once: no worker waits
+        migration.rollback()
+    released = time.monotonic()
+    while client.get(story.get_absolute_url()).status_code != 200:
+        assert time.monotonic() - released < 1.5
+        time.sleep(0.05)  # polling the site's own recovery, not timing a result

@@ -35,6 +35,10 @@ WATCH_INTERVAL = 0.1
 # A failure this slow held a worker's thread: the next ones must not wait the same way. A
 # refused connection fails at once and trips nothing.
 SLOW_FAILURE_SECONDS = 0.5
+# One statement or lock timeout is one slow query (or an editor waiting on a colleague's
+# row); this many within the window is a database that cannot keep up (a migration's
+# table lock, say), and trips the breaker like a hang.
+TIMEOUTS_TO_TRIP, TIMEOUT_WINDOW_SECONDS = 3, 10.0
 
 
 def hang_seconds():
@@ -48,6 +52,17 @@ class Breaker:
         self.lock = threading.Lock()
         self.open_until = 0.0
         self.probing = False
+        self.timeouts = []
+
+    def timed_out(self, probe, error):
+        """A server-side timeout: trips the breaker once they come in numbers."""
+        now = time.monotonic()
+        with self.lock:
+            self.timeouts = [t for t in self.timeouts if now - t < TIMEOUT_WINDOW_SECONDS]
+            self.timeouts.append(now)
+            many = len(self.timeouts) >= TIMEOUTS_TO_TRIP
+        if many or probe:
+            self.failed(probe, error)
 
     def enter(self):
         """Raise unless this caller may use the database now."""
@@ -72,6 +87,7 @@ class Breaker:
                 logger.error("The database is not answering (%s); failing fast.", error)
             self.open_until = time.monotonic() + OPEN_SECONDS
             self.probing = False
+            self.timeouts = []
 
 
 class Watchdog:
@@ -115,9 +131,8 @@ def _shut(connection):
         fd = connection.pgconn.socket
     except Exception:  # already closed or never opened
         return
-    with contextlib.suppress(OSError):
-        with socket.socket(fileno=os.dup(fd)) as sock:
-            sock.shutdown(socket.SHUT_RDWR)
+    with contextlib.suppress(OSError), socket.socket(fileno=os.dup(fd)) as sock:
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 _breakers = {}
@@ -125,16 +140,22 @@ _breakers_lock = threading.Lock()
 watchdog = Watchdog()
 
 
+def reset_breakers():
+    with _breakers_lock:
+        _breakers.clear()
+
+
 def breaker_for(alias):
     with _breakers_lock:
         return _breakers.setdefault(alias, Breaker())
 
 
+def _is_timeout(error):
+    return getattr(error.__cause__, "sqlstate", None) in TIMEOUT_STATES
+
+
 def _is_outage(error, wrapper):
     if getattr(wrapper, "hung_up", False):
-        return True
-    cause = error.__cause__
-    if getattr(cause, "sqlstate", None) in TIMEOUT_STATES:
         return True
     connection = wrapper.connection
     return connection is None or connection.closed or connection.broken
@@ -162,7 +183,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
                 yield
         except (OperationalError, InterfaceError) as error:
             slow = time.monotonic() - started > SLOW_FAILURE_SECONDS
-            if _is_outage(error, self) and (slow or self.hung_up):
+            if _is_timeout(error):
+                breaker.timed_out(probe, error)
+            elif _is_outage(error, self) and (slow or self.hung_up):
                 breaker.failed(probe, error)
             elif probe:
                 breaker.succeeded(probe)
