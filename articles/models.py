@@ -296,6 +296,11 @@ class Article(models.Model):
         editable=False,
         help_text="Shown at the article's address after it is killed.",
     )
+    preview_version = models.PositiveIntegerField(
+        default=0,
+        editable=False,
+        help_text="Signed preview links carry this number; raising it revokes them all.",
+    )
     search_document = models.GeneratedField(
         expression=SearchVector("headline", weight="A", config="english")
         + SearchVector("standfirst", weight="B", config="english")

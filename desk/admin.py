@@ -3,7 +3,8 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponseRedirect
@@ -31,6 +32,7 @@ from articles.models import (
 )
 from feed.models import FeedEntry
 from lib import purging
+from lib.params import whole_number
 from photos import images
 from photos.models import Photo
 
@@ -430,6 +432,7 @@ class ArticleAdmin(admin.ModelAdmin):
             ]
             if obj is None or self.has_change_permission(request, obj)
             else [],
+            "can_revoke_previews": obj is not None and self.has_change_permission(request, obj),
         }
         return super().changeform_view(request, object_id, form_url, extra_context)
 
@@ -457,8 +460,10 @@ class ArticleAdmin(admin.ModelAdmin):
         url = previews.preview_url(article)
         expires = timezone.localtime(previews.expires_at())
         return format_html(
-            '<a href="{}" target="_blank" rel="noopener">Open preview</a> '
-            "(anyone with this link can read the draft until {})",
+            '<a href="{}" target="_blank" rel="noopener">Open preview</a><br>'
+            "Anyone who has this link, or any earlier preview link of this article, can read "
+            "it as it stands now, without logging in, until {}: whoever it was sent or "
+            "forwarded to. Whoever may edit the article can revoke every link at once, below.",
             url,
             f"{expires:%d %b %Y %H:%M}",
         )
@@ -577,6 +582,13 @@ class ArticleAdmin(admin.ModelAdmin):
     def response_change(self, request, obj):
         return self._response_after_step(request, obj) or super().response_change(request, obj)
 
+    def delete_model(self, request, obj):
+        workflow.delete_article(obj, request.user)
+
+    def delete_queryset(self, request, queryset):
+        for article in queryset:
+            workflow.delete_article(article, request.user)
+
     # List actions --------------------------------------------------------------------------
 
     @admin.action(description="Publish the selected articles now", permissions=["publish"])
@@ -612,6 +624,8 @@ class ArticleAdmin(admin.ModelAdmin):
                  name="articles_article_compare"),
             path("<int:pk>/revisions/<int:revision>/restore/", view(self.restore_view),
                  name="articles_article_restore"),
+            path("<int:pk>/previews/revoke/", view(self.revoke_previews_view),
+                 name="articles_article_revoke_previews"),
         ] + super().get_urls()  # fmt: skip
 
     def _article_for(self, request, pk, *, change=False):
@@ -642,7 +656,8 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def compare_view(self, request, pk):
         article = self._article_for(request, pk)
-        chosen = article.revisions.filter(pk__in=request.GET.getlist("revision")[:2])
+        ids = [whole_number(value) for value in request.GET.getlist("revision")[:2]]
+        chosen = article.revisions.filter(pk__in=[pk for pk in ids if pk is not None])
         chosen = sorted(chosen, key=lambda revision: (revision.saved_at, revision.pk))
         if len(chosen) != 2:
             messages.error(request, "Choose two revisions to compare.")
@@ -650,6 +665,18 @@ class ArticleAdmin(admin.ModelAdmin):
         context = self._context(request, article, f"Changes to “{article}”")
         context.update(old=chosen[0], new=chosen[1], rows=revisions.compare(*chosen))
         return TemplateResponse(request, "admin/articles/article/revision_compare.html", context)
+
+    def revoke_previews_view(self, request, pk):
+        article = self._article_for(request, pk, change=True)
+        if request.method != "POST":
+            raise PermissionDenied("Revoke with the button on the article's page.")
+        workflow.revoke_previews(article, request.user)
+        messages.success(
+            request,
+            "Every preview link of this article was revoked: nobody can read the draft "
+            "through them any more. The link on this page is a new one.",
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
 
     def restore_view(self, request, pk, revision):
         article = self._article_for(request, pk, change=True)
@@ -754,17 +781,49 @@ SUPERUSER_ROLE = "superusers (every permission)"
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
-    """Django's user admin, with every change of role written to the audit log."""
+    """Django's user admin, with every change of role or of a user's own permissions
+    written to the audit log."""
 
     def save_related(self, request, form, formsets, change):
-        before = set(form.instance.groups.values_list("name", flat=True)) if change else set()
+        user = form.instance
+        before = set(user.groups.values_list("name", flat=True)) if change else set()
         if form.initial.get("is_superuser"):
             before.add(SUPERUSER_ROLE)
+        granted_before = workflow.permission_names(user.user_permissions) if change else set()
         super().save_related(request, form, formsets, change)
-        after = set(form.instance.groups.values_list("name", flat=True))
-        if form.instance.is_superuser:
+        after = set(user.groups.values_list("name", flat=True))
+        if user.is_superuser:
             after.add(SUPERUSER_ROLE)
         if before != after:
             workflow.record_role_change(
-                request.user, form.instance, sorted(after - before), sorted(before - after)
+                request.user, user, sorted(after - before), sorted(before - after)
+            )
+        granted_after = workflow.permission_names(user.user_permissions)
+        if granted_before != granted_after:
+            workflow.record_permission_change(
+                request.user,
+                user.get_username(),
+                sorted(granted_after - granted_before),
+                sorted(granted_before - granted_after),
+            )
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class StaffGroupAdmin(GroupAdmin):
+    """Django's group admin, with every change of a group's permissions audited."""
+
+    def save_related(self, request, form, formsets, change):
+        group = form.instance
+        before = workflow.permission_names(group.permissions) if change else set()
+        super().save_related(request, form, formsets, change)
+        after = workflow.permission_names(group.permissions)
+        if before != after:
+            workflow.record_permission_change(
+                request.user,
+                f"group {group.name}",
+                sorted(after - before),
+                sorted(before - after),
             )

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import get_text_list
 
+from articles import previews
 from articles.models import AuditEntry, Status
 from feed import publishing
 from lib import purging
@@ -22,6 +23,8 @@ PUBLISH = "publish"
 SCHEDULE = "schedule"
 UNPUBLISH = "unpublish"
 KILL = "kill"
+DELETE = "delete"
+REVOKE_PREVIEWS = "revoke previews"
 
 LABELS = {
     SUBMIT: "Submit for review",
@@ -226,3 +229,41 @@ def record_role_change(actor, user, added, removed):
         f"{user.get_username()}: {', '.join(changes)}.",
         item=user.get_username(),
     )
+
+
+def delete_article(article, user):
+    """Delete an article for good: recorded first, since the entry outlives the row."""
+    if not user.is_active or not user.has_perm("articles.delete_article"):
+        raise PermissionDenied("Only editors delete articles.")
+    with _step():
+        status = article.get_status_display().lower()
+        audit(user, DELETE, f"Deleted article {article.pk} ({status}): “{article}”.", item=article)
+        article.delete()
+
+
+def permission_names(permissions):
+    """Each permission by the name has_perm() takes: "app_label.codename"."""
+    return {
+        f"{permission.content_type.app_label}.{permission.codename}"
+        for permission in permissions.select_related("content_type")
+    }
+
+
+def record_permission_change(actor, holder, granted, revoked):
+    """A user's or group's own permissions changed (not through a role)."""
+    changes = [f"granted {name}" for name in granted] + [f"revoked {name}" for name in revoked]
+    audit(actor, "permission change", f"{holder}: {', '.join(changes)}.", item=holder)
+
+
+def revoke_previews(article, user):
+    """Stop every preview link of the article working; whoever may edit it may do so."""
+    if not can_edit(user, article):
+        raise PermissionDenied("You may not change this article.")
+    with _step():
+        previews.revoke(article)
+        audit(
+            user,
+            REVOKE_PREVIEWS,
+            "Every preview link made so far was revoked; new links work again.",
+            article=article,
+        )

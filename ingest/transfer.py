@@ -35,11 +35,20 @@ from lib import purging
 from lib.commands import quiet_progress, rolled_back_if
 from photos.models import Photo
 
+from .feeds import ENTRY_URL, checked_url
+
 FORMAT = "newsroom-article/1"
 # What a line holds; lines without one (older exports) are articles.
 ARTICLE, FEED_ENTRY, REDIRECT = "article", "feed_entry", "redirect"
 # Derived, generated or bookkeeping columns that the target computes for itself.
-SKIPPED_FIELDS = {"id", "word_count", "reading_time", "modified_at", "search_document"}
+SKIPPED_FIELDS = {
+    "id",
+    "word_count",
+    "reading_time",
+    "modified_at",
+    "search_document",
+    "preview_version",  # preview links belong to the site that signed them
+}
 SECTION_FIELDS = ["slug", "name", "description", "position", "in_news_feed"]
 AUTHOR_FIELDS = ["slug", "name", "role", "bio"]
 PHOTO_FIELDS = ["alt_text", "caption", "credit", "source_url", "width", "height"]
@@ -306,8 +315,10 @@ def _photo(values, media_dir, photos_by_source, dry_run):
     if dry_run:
         return photo
     with path.open("rb") as file:
-        photo.image.save(Path(name).name, File(file), save=False)
-    photo.save()
+        # Checked before anything is written: a file that is no usable image is refused
+        # by the photo's own save, and leaves nothing in public storage.
+        photo.image = File(file, name=Path(name).name)
+        photo.save()
     # Remembered once its line is committed: a line rolled back takes the photo with it.
     transaction.on_commit(lambda: photos_by_source.setdefault(source, photo))
     return photo
@@ -325,6 +336,11 @@ def _import_entry(record, rss_guids):
 
 def _entry_values(record):
     values = {k: record[k] for k in ENTRY_FIELDS if k in record}
+    try:  # links are checked exactly as the feed-entry form checks them
+        values["url"] = checked_url(values.get("url", ""), ENTRY_URL)
+    except ValidationError as error:
+        link = values.get("url")
+        raise BadRecord(f"link {link!r} refused: {' '.join(error.messages)}") from None
     for name in ("published_at", "updated_at"):
         values[name] = _datetime(values.get(name))
     return values

@@ -2,6 +2,8 @@
 
 import logging
 import sys
+import threading
+import time
 
 from django.conf import settings
 from django.core.signals import got_request_exception
@@ -19,12 +21,54 @@ logger = logging.getLogger("newsroom.faults")
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 # Vary values that do not split what an anonymous reader without cookies is sent.
 HARMLESS_VARY = {"cookie", "accept-encoding"}
+OUTAGE_LOG_SECONDS = 5
+
+
+class _OutageLog:
+    """One line per few seconds per process while the database is down, not one per
+    request: the first failure, then how many requests were answered 503 since."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.next_line_at = 0.0
+        self.unlogged = 0
+
+    def failed(self, error):
+        now = time.monotonic()
+        with self.lock:
+            if now < self.next_line_at:
+                self.unlogged += 1
+                return
+            self.next_line_at = now + OUTAGE_LOG_SECONDS
+            unlogged, self.unlogged = self.unlogged, 0
+        since = f" ({unlogged} more answered 503 since the last line)" if unlogged else ""
+        logger.error("Database unavailable, answering 503: %s%s", error, since)
+
+    def forget(self):
+        with self.lock:
+            self.next_line_at, self.unlogged = 0.0, 0
+
+
+outage_log = _OutageLog()
+
+
+class _DatabaseErrorsLoggedOnce(logging.Filter):
+    """Django logs the 500 a database error in the middleware below becomes, before that
+    500 is turned into the 503 page (see DatabaseOutageMiddleware); `outage_log` says it."""
+
+    def filter(self, record):
+        request = getattr(record, "request", None)
+        return not getattr(request, "_database_outage", False)
+
+
+logging.getLogger("django.request").addFilter(_DatabaseErrorsLoggedOnce())
 
 
 def is_anonymous_read(request):
-    """A GET from someone with no session: every such reader is sent the same page."""
+    """A GET (or HEAD) from someone with no session: every such reader is sent the same
+    page (HEAD without its body)."""
     return (
-        request.method == "GET"
+        request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "HTTP_AUTHORIZATION" not in request.META
     )
@@ -70,8 +114,24 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self._respond(request)
+        if request.method == "HEAD":
+            # Headers only (Content-Length stays that of the page); a body here would be
+            # dropped, and warned about, by the server.
+            if response.streaming:
+                response.streaming_content = []
+            else:
+                response.headers.setdefault("Content-Length", str(len(response.content)))
+                response.content = b""
+        return response
+
+    def _respond(self, request):
         if not is_anonymous_read(request):
-            response = self.get_response(request)
+            try:
+                response = self.get_response(request)
+            finally:
+                # A purge that could reach only PostgreSQL: every server reads it first.
+                page_cache.settle()
             if not response.has_header("Cache-Control"):
                 patch_cache_control(response, private=True, no_cache=True)
             return response
@@ -108,6 +168,7 @@ def database_unavailable_response():
     response["Retry-After"] = str(settings.NEWSROOM_RETRY_AFTER)
     patch_cache_control(response, no_store=True)
     response.database_unavailable = True
+    response._has_been_logged = True  # by `outage_log`, not by Django once per request
     return response
 
 
@@ -131,12 +192,14 @@ class DatabaseOutageMiddleware:
 
     def process_exception(self, request, exception):
         if isinstance(exception, DATABASE_ERRORS):
-            logger.error("Database unavailable, answering 503: %s", exception)
+            outage_log.failed(exception)
             return database_unavailable_response()
         return None
 
 
 @receiver(got_request_exception, dispatch_uid="newsroom.flag_database_outage")
 def flag_database_outage(sender, request=None, **kwargs):
-    if request is not None and isinstance(sys.exc_info()[1], DATABASE_ERRORS):
+    error = sys.exc_info()[1]
+    if request is not None and isinstance(error, DATABASE_ERRORS):
         request._database_outage = True
+        outage_log.failed(error)

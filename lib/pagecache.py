@@ -13,10 +13,22 @@ A copy is served only when every version it was rendered under is still the curr
 Versions are always set before a page is rendered (a missing one, after Redis restarts or
 is flushed, is written afresh), so a copy can never match versions that vanished.
 
+PostgreSQL keeps the truth about purges: each one is recorded (lib.models.PageVersion) in
+the transaction of the change, and only then are its versions written to Redis. Redis can
+miss a purge (unreachable at that moment, or the process that made it exits before it could
+write) or lose some (restarted empty or from an older snapshot), so every process checks
+Redis against the purges recorded since Redis was last checked, at most once a second (and
+before it trusts a new connection to Redis or a horizon that went backwards), and purges
+again whatever Redis lacks. A hit stays one round trip to Redis. A process that cannot make
+that check (the database is down) keeps trusting Redis only if it was checked right up to
+the outage and nothing has cast doubt on it since; otherwise it serves nothing cached.
+
 The cache is an optimisation. When it is unreachable (Redis down) every call here logs
 once, answers "nothing cached", and the site keeps serving fresh pages.
 """
 
+import atexit
+import contextvars
 import functools
 import hashlib
 import logging
@@ -26,12 +38,16 @@ import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache as DjangoRedisCache
 from django.core.cache.backends.redis import RedisCacheClient
+from django.db import DEFAULT_DB_ALIAS, Error, connections
 from django.http import HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
+
+from .postgresql.base import last_answered
 
 logger = logging.getLogger("newsroom.cache")
 
@@ -68,8 +84,35 @@ UNCACHED_NAMESPACES = {"admin"}
 VERSION_PREFIX = "pagever:"
 PAGE_PREFIX = "page:"
 SCHEDULE_KEY = "pageschedule"
+# The transaction horizon below which Redis holds every recorded purge, and the time it was
+# last checked against PostgreSQL (by any server).
+HORIZON_KEY = "pagehorizon"
+CHECKED_AT_KEY = "pagehorizon-checked"
+# When the first server's check failed in the outage now going on (cleared by a success):
+# a server that was idle when the database went away judges Redis from that moment too.
+FAILING_SINCE_KEY = "pagehorizon-failing-since"
+# How stale a process's check may be; a purge that reached only PostgreSQL holds its
+# editor's request this long, so every server has read it when the request returns.
+CHECK_SECONDS = 1.0
+# While PostgreSQL cannot be asked, Redis is still trusted if it was last checked at most
+# this long before the first failed check (it was being checked when the outage began).
+TRUST_UNCHECKED_SECONDS = 3.0
+# More recorded purges than this for Redis to catch up on: purge every page instead.
+CATCH_UP_LIMIT = 20_000
 # Headers a stored page keeps; the rest (Date, security headers) are added per response.
-STORED_HEADERS = {"content-type", "content-language", "etag", "vary", "cache-control"}
+STORED_HEADERS = {
+    "content-type",
+    "content-language",
+    "etag",
+    "last-modified",
+    "expires",
+    "vary",
+    "cache-control",
+    # What a view says of its own page: a sitemap's X-Robots-Tag, a feed's links.
+    "x-robots-tag",
+    "link",
+    "content-disposition",
+}
 OUTAGE_BACKOFF_SECONDS = 5
 
 
@@ -81,6 +124,8 @@ class _SharedClientRedisCacheClient(RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        # A new connection may reach a Redis that restarted or was restored meanwhile.
+        self._pool_options["redis_connect_func"] = _connected
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -101,6 +146,31 @@ class RedisCache(DjangoRedisCache):
         """Django checks every key against memcached's limits (length, control
         characters), character by character, on every call. Redis has neither limit, and
         a page-cache hit reads several keys."""
+
+    def write_unless_changed(self, keys, writes_for):
+        """Read `keys`, then write what `writes_for(values read)` returns, unless one of
+        the keys changed in between (then nothing is written and the answer is False)."""
+        client = self._cache.get_client(write=True)
+        serializer = self._cache._serializer
+        names = {self.make_key(key): key for key in keys}
+        with client.pipeline() as pipeline:
+            pipeline.watch(*names)
+            values = pipeline.mget(list(names))
+            held = {
+                names[name]: serializer.loads(value)
+                for name, value in zip(names, values, strict=True)
+                if value is not None
+            }
+            writes = writes_for(held)
+            if not writes:
+                return True
+            pipeline.multi()
+            pipeline.mset({self.make_key(k): serializer.dumps(v) for k, v in writes.items()})
+            try:
+                pipeline.execute()
+            except redis.WatchError:
+                return False
+        return True
 
 
 def exempt(view):
@@ -154,7 +224,8 @@ class _Outage:
 
 
 outage = _Outage()
-# Purges that failed while the cache was unreachable, replayed when it answers again.
+# Purges this process could not write to the cache, written as soon as it answers again
+# (sooner than the next check would find them in PostgreSQL).
 _pending_purges = set()
 
 
@@ -174,7 +245,9 @@ def _call(operation, function, *args, default=None):
 def _replay_pending_purges():
     tags = set(_pending_purges)
     _pending_purges.clear()
-    purge(*tags)
+    # Fresh versions: they end every page of these tags, and match nothing recorded.
+    if not _publish({tag: _new_version() for tag in tags}):
+        _pending_purges.update(tags)
 
 
 def _new_version():
@@ -192,17 +265,85 @@ def version_age(version):
         return None
 
 
-def purge(*tags):
-    """Make every cached page showing any of `tags` stale, on every app server."""
+def _expanded(tags):
     tags = {tag for tag in tags if tag}
     if CONTENT in tags:
         tags |= _listings
+    return tags
+
+
+def _in_transaction():
+    return connections[DEFAULT_DB_ALIAS].in_atomic_block
+
+
+def record(*tags):
+    """Record in PostgreSQL, in the current transaction, that `tags` are purged, so the
+    purge commits with the change and no server can miss it (see `purge`)."""
+    tags = _expanded(tags)
+    if not tags:
+        return {}
+    from .models import PageVersion
+
+    versions = {tag: _new_version() for tag in tags}
+    PageVersion.record(versions)
+    return versions
+
+
+def purge(*tags):
+    """Make every cached page showing any of `tags` stale, on every app server.
+
+    Inside a transaction the purge is recorded with it; Redis is given other versions
+    meanwhile, because readers still see the old rows until the commit, and whatever they
+    store under these must end with the purge that follows the commit (lib.purging makes
+    it). A version that is recorded is written to Redis only once committed, so no page
+    rendered before a change can ever carry it."""
+    tags = _expanded(tags)
     if not tags:
         return
-    versions = {VERSION_PREFIX + tag: _new_version() for tag in tags}
-    failed = object()
-    if _call("purge", cache.set_many, versions, None, default=failed) is failed:
+    in_transaction = _in_transaction()
+    try:
+        versions = record(*tags)
+    except Error as error:
+        if in_transaction:
+            raise  # the change must not commit without its purge
+        logger.warning("Could not record a purge in the database (%s); purging the cache.", error)
+        versions = {}
+    if in_transaction or not versions:
+        versions = {tag: _new_version() for tag in tags}
+    if not _publish(versions):
         _pending_purges.update(tags)
+        if not in_transaction:
+            hold_until_every_server_checked()
+    elif not in_transaction:
+        check.after_purge()
+
+
+def _publish(versions):
+    keys = {VERSION_PREFIX + tag: version for tag, version in versions.items()}
+    failed = object()
+    return _call("purge", cache.set_many, keys, None, default=failed) is not failed
+
+
+# When this request or command may return: a purge that reached only PostgreSQL is read
+# from there by every server within CHECK_SECONDS.
+_hold_until = contextvars.ContextVar("newsroom_purge_hold_until", default=0.0)
+_hold_at_exit = threading.Event()
+
+
+def hold_until_every_server_checked():
+    _hold_until.set(time.monotonic() + CHECK_SECONDS)
+    if not _hold_at_exit.is_set():  # a command or shell: its purges count when it exits
+        _hold_at_exit.set()
+        atexit.register(settle)
+
+
+def settle():
+    """Wait until every server has read the purges this request or command could only
+    record in PostgreSQL, so that what the editor did is everywhere when it returns."""
+    remaining = _hold_until.get() - time.monotonic()
+    _hold_until.set(0.0)
+    if remaining > 0:
+        time.sleep(remaining)
 
 
 def purge_everything():
@@ -308,17 +449,210 @@ def _set_missing_versions(versions):
     return versions
 
 
-def lookup(request, tags):
+class _Check:
+    """Whether this process may believe what Redis holds: checked against the purges
+    recorded in PostgreSQL at most CHECK_SECONDS ago, and again at once when something
+    casts doubt on it (a new connection, a horizon gone or gone backwards)."""
+
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.checked_at = None  # time.monotonic() when the last check that succeeded began
+        self.doubt = True  # nothing is known about Redis until it has been checked
+        self.highest_horizon = 0
+        self.unchecked_since = None  # time.time() when a check that has not succeeded began
+        self.retry_at = 0.0
+        self.failures_logged_until = 0.0
+
+    def trusts(self, horizon, checked_at, failing_since=None, *, now_please=False):
+        """True, False, or CAUGHT_UP when it purged what Redis lacked (read it again).
+        `horizon` and `checked_at` are what Redis holds under HORIZON_KEY and
+        CHECKED_AT_KEY; `now_please` checks even if the last check is recent."""
+        if horizon is None:
+            self.doubt = True  # flushed, or restarted empty
+        else:
+            # A horizon lower than one seen before is two servers' checks finishing out of
+            # order, not a restore: a restart (from any snapshot) is a new Redis run, which
+            # the next connection to it notices (`_connected`).
+            self.highest_horizon = max(self.highest_horizon, horizon)
+        now = time.monotonic()
+        recent = self.checked_at is not None and now - self.checked_at < CHECK_SECONDS
+        if not self.doubt and recent and not now_please:
+            return True
+        waiting = now < self.retry_at and not self.doubt  # doubt is worth a query each time
+        if waiting or not self.lock.acquire(blocking=False):
+            # failing, or being checked right now
+            return self._trusts_unchecked(checked_at, failing_since)
+        try:
+            return self._check(horizon, checked_at, now, failing_since)
+        finally:
+            self.lock.release()
+
+    def _check(self, horizon, checked_at, now, failing_since=None):
+        if self.unchecked_since is None:
+            self.unchecked_since = time.time()
+        doubt, self.doubt = self.doubt, False  # a connection made from here on doubts again
+        try:
+            caught_up = _catch_up(horizon)
+        except Error as error:
+            caught_up = None
+            if now >= self.failures_logged_until:
+                self.failures_logged_until = now + OUTAGE_BACKOFF_SECONDS
+                logger.warning("Cannot check the page cache against the database (%s).", error)
+        if caught_up is None:
+            self.doubt = self.doubt or doubt
+            self.retry_at = now + CHECK_SECONDS
+            _call("check", cache.add, FAILING_SINCE_KEY, self.unchecked_since, None)
+            return self._trusts_unchecked(checked_at, failing_since)
+        if self.unchecked_since is not None or failing_since is not None:
+            _call("check", cache.delete, FAILING_SINCE_KEY)
+        self.checked_at, self.unchecked_since, self.retry_at = now, None, 0.0
+        return CAUGHT_UP if caught_up else True
+
+    def _trusts_unchecked(self, checked_at, failing_since=None):
+        # The outage began at the first failed check, this process's or another server's
+        # (now, while another thread's check is just beginning).
+        if failing_since is not None and checked_at is not None and failing_since < checked_at:
+            failing_since = None  # left from an earlier outage: a check succeeded since
+        starts = [t for t in (self.unchecked_since, failing_since) if t is not None]
+        since = min(starts) if starts else time.time()
+        # Better still, the last moment the database answered this process, when that is
+        # known: a process busy elsewhere may begin its first failing check late.
+        answered = last_answered()
+        if answered is not None and checked_at is not None and answered >= checked_at:
+            since = min(since, answered)
+        return (
+            not self.doubt
+            and checked_at is not None
+            and since - checked_at <= TRUST_UNCHECKED_SECONDS
+        )
+
+    def after_purge(self):
+        """Check now, after this process wrote a purge: Redis then says it was checked
+        a moment ago, so a database outage that follows finds every server trusting it."""
+        keys = [HORIZON_KEY, CHECKED_AT_KEY, FAILING_SINCE_KEY]
+        found = _call("check", cache.get_many, keys, default=None)
+        if found is not None:
+            self.trusts(
+                found.get(HORIZON_KEY),
+                found.get(CHECKED_AT_KEY),
+                found.get(FAILING_SINCE_KEY),
+                now_please=True,
+            )
+
+    def forget(self):
+        self.__init__()
+
+
+check = _Check()
+CAUGHT_UP = "caught up"
+
+
+_redis_run_id = None
+
+
+def _connected(connection):
+    """A new connection to Redis doubts what it holds only when it reaches another Redis
+    run (a restart, perhaps from an older snapshot). A pool opening one more connection to
+    the same server, as it does under load, is no reason to stop trusting it."""
+    global _redis_run_id
+    connection.on_connect()
+    try:
+        connection.send_command("INFO", "server")
+        info = connection.read_response()
+        if isinstance(info, bytes):
+            info = info.decode()
+        run_id = next(
+            line.split(":", 1)[1].strip()
+            for line in str(info).splitlines()
+            if line.startswith("run_id:")
+        )
+    except Exception:  # noqa: BLE001 - an answer we cannot read proves nothing
+        check.doubt = True
+        return
+    if run_id != _redis_run_id:
+        check.doubt = True
+        _redis_run_id = run_id
+
+
+def _catch_up(horizon):
+    """Write into Redis whatever it lacks of the purges recorded since `horizon`; whether
+    it lacked any, or None when Redis did not answer."""
+    from .models import PageVersion
+
+    started = time.time()
+    latest, recorded = PageVersion.committed_since(horizon or 0)
+    if horizon is None or len(recorded) > CATCH_UP_LIMIT:
+        # No horizon: Redis was flushed, restarted empty or restored from a snapshot older
+        # than any check, and its pages cannot be told apart. Every page goes (a fresh
+        # version matches no page); purges older than `latest` are never read again.
+        lacking = {SITE: _new_version()}
+        if not _publish(lacking):
+            return None
+    else:
+        keys = [VERSION_PREFIX + tag for tag in recorded]
+        held = _call("check", cache.get_many, keys, default=None) if keys else {}
+        if held is None:
+            return None
+        lacking = [t for t, v in recorded.items() if held.get(VERSION_PREFIX + t) != v]
+        if lacking and not _write_recorded(lacking):
+            return None
+    written = {HORIZON_KEY: max(latest, horizon or 0), CHECKED_AT_KEY: started}
+    failed = object()
+    if _call("check", cache.set_many, written, None, default=failed) is failed:
+        return None
+    check.highest_horizon = max(check.highest_horizon, written[HORIZON_KEY])
+    return bool(lacking)
+
+
+def _write_recorded(tags):
+    """Write the recorded versions of `tags`, read from PostgreSQL only after Redis was:
+    a purge published since (a newer version) is then either read here too or makes the
+    write fail, so an older version never replaces it."""
+    from .models import PageVersion
+
+    keys = [VERSION_PREFIX + tag for tag in tags]
+
+    def writes_for(held):
+        recorded = PageVersion.objects.using(DEFAULT_DB_ALIAS).filter(tag__in=tags)
+        pairs = recorded.values_list("tag", "version")
+        versions = {VERSION_PREFIX + tag: version for tag, version in pairs}
+        return {key: version for key, version in versions.items() if held.get(key) != version}
+
+    write = getattr(cache, "write_unless_changed", None)
+    if write is None:  # a cache of this process only: nobody else writes meanwhile
+        cache.set_many(writes_for(cache.get_many(keys)), None)
+        return True
+    for _attempt in range(3):  # each retry follows a purge that landed meanwhile
+        try:
+            if write(keys, writes_for):
+                return True
+        except Error:
+            raise  # the database's, for the caller
+        except Exception as error:  # the cache's: no check this time
+            outage.record("check", error)
+            return False
+    return False
+
+
+def lookup(request, tags, *, caught_up=False):
     """What the caches hold for this request: the current versions of its tags, the page
-    (from this process's copy when it has one) and the upcoming scheduled changes."""
+    (from this process's copy when it has one) and the upcoming scheduled changes. None
+    when nothing cached may be used."""
     key = page_key(request)
     version_keys = [VERSION_PREFIX + tag for tag in tags]
     local = local_pages.get(key)
-    wanted = [SCHEDULE_KEY, *version_keys]
+    wanted = [SCHEDULE_KEY, HORIZON_KEY, CHECKED_AT_KEY, FAILING_SINCE_KEY, *version_keys]
     found = _call(
         "lookup", cache.get_many, wanted if local is not None else [key, *wanted], default=None
     )
     if found is None:
+        return None
+    trusted = check.trusts(
+        found.get(HORIZON_KEY), found.get(CHECKED_AT_KEY), found.get(FAILING_SINCE_KEY)
+    )
+    if trusted == CAUGHT_UP and not caught_up:
+        return lookup(request, tags, caught_up=True)
+    if not trusted:
         return None
     versions = {tag: found.get(VERSION_PREFIX + tag) for tag in tags}
     if None in versions.values():
@@ -363,5 +697,7 @@ def response_from(entry):
     response = HttpResponse(entry["content"], status=entry["status"])
     for name, value in entry["headers"]:
         response.headers[name] = value
+    # As a fresh page has it (CommonMiddleware, below the cache, sets it there).
+    response.headers["Content-Length"] = str(len(entry["content"]))
     response.headers["Age"] = str(max(0, int(time.time() - entry["stored_at"])))
     return response

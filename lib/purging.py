@@ -9,6 +9,10 @@ transaction commits, so a reader who rendered the old row a moment before the co
 cannot leave a page that outlives it. Inside `collected()` (one editor action) the tags
 are gathered and purged once, when the action's transaction commits. Writes that bypass signals
 (bulk seeding, raw updates) call `lib.pagecache.purge_everything()` themselves.
+
+Every purge is also recorded in PostgreSQL in the transaction of the change
+(`lib.pagecache.record`), so it commits with the change: the cache catches up from there
+when the purge cannot reach it, whatever happens to the process that made it.
 """
 
 import contextlib
@@ -76,7 +80,10 @@ def purge(tags):
     tags = set(tags)
     collecting = _collecting.get()
     if collecting is not None:
+        unrecorded = tags - collecting
         collecting.update(tags)
+        if unrecorded:  # committed with the action's changes, purged from Redis after
+            pagecache.record(*unrecorded)
         return
     pagecache.purge(*tags)
     if transaction.get_connection().in_atomic_block:

@@ -33,6 +33,10 @@ def empty_cache(settings):
     page_cache.local_pages.clear()
     page_cache.outage.until = 0.0
     page_cache._pending_purges.clear()
+    page_cache.check.forget()
+    from lib import middleware
+
+    middleware.outage_log.forget()
 
 
 @pytest.fixture(autouse=True)

@@ -188,3 +188,81 @@ class TcpProxy:
         finally:
             with contextlib.suppress(OSError):
                 sink.shutdown(socket.SHUT_WR)
+
+
+def manage(env, *args, timeout=120):
+    """Run a manage.py command as its own process (as a staff shell or cron would); it
+    has exited when this returns."""
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+class RedisServer:
+    """A redis-server process of the test's own on `port`, keeping its snapshot (written
+    only when asked) in `directory`, so a test can hang it, stop it and restart it from
+    an older snapshot."""
+
+    def __init__(self, port, directory):
+        self.port, self.directory = port, Path(directory)
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process = None
+
+    def start(self):
+        log = open(self.directory / f"redis-{self.port}.log", "ab")  # noqa: SIM115
+        self.process = subprocess.Popen(
+            [
+                *("redis-server", "--port", str(self.port), "--bind", "127.0.0.1"),
+                *("--save", "", "--appendonly", "no"),
+                *("--dir", str(self.directory), "--dbfilename", "dump.rdb"),
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        log.close()
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            with contextlib.suppress(Exception):
+                if self.command("PING"):
+                    return self
+            time.sleep(0.05)  # waiting for a process to start, not timing an assertion
+        raise RuntimeError(f"redis-server on {self.port} did not start")
+
+    def command(self, *args):
+        import redis
+
+        with redis.Redis(port=self.port, socket_timeout=5) as client:
+            return client.execute_command(*args)
+
+    def hang(self):
+        """Stopped, not gone: connections are accepted and nothing is answered."""
+        import signal
+
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def resume(self):
+        import signal
+
+        os.kill(self.process.pid, signal.SIGCONT)
+
+    def snapshot(self):
+        self.command("SAVE")
+
+    def stop(self, *, snapshot=False):
+        """Shut down (writing a snapshot first when asked), as for maintenance."""
+        if self.process is None or self.process.poll() is not None:
+            return
+        self.resume()
+        with contextlib.suppress(Exception):  # the server closes the connection as it exits
+            self.command("SHUTDOWN", "SAVE" if snapshot else "NOSAVE")
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(timeout=15)

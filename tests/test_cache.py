@@ -420,3 +420,21 @@ def test_an_editors_save_purges_every_app_server_sharing_the_cache(
             status, headers, html = get_as_site(server + "/")
             assert (status, headers["X-Page-Cache"]) == (200, outcome)
             assert "Troops deployed to Kursk" not in html
+
+
+class TestPurgesAreRecorded:
+    """PostgreSQL keeps every purge, committed with the change (lib.models.PageVersion)."""
+
+    def test_a_change_and_its_purge_commit_together(self, story):
+        from django.db import transaction
+
+        from articles.models import Article
+        from lib.models import PageVersion
+
+        tag = Article.cache_tag(story.slug)
+        before = PageVersion.objects.get(tag=tag).version
+        with transaction.atomic():
+            story.kill("Withdrawn.")
+            assert PageVersion.objects.get(tag=tag).version != before
+            transaction.set_rollback(True)
+        assert PageVersion.objects.get(tag=tag).version == before

@@ -11,6 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from feed.models import FEED
+from lib import middleware
 from lib import pagecache as page_cache
 
 from . import servers
@@ -27,6 +28,12 @@ def database_down():
 
     with connection.execute_wrapper(refuse):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_outage_log():
+    """Outages are logged once per few seconds per process; each test starts unlogged."""
+    middleware.outage_log.forget()
 
 
 @pytest.fixture
@@ -189,3 +196,41 @@ def test_a_real_app_server_rides_out_a_database_outage(story, collected_static, 
             assert status == 200 and "Troops deployed to Kursk" in html
     finally:
         proxy.stop()
+
+
+class TestOutageLogging:
+    def test_a_database_outage_is_logged_once_per_few_seconds_not_per_request(self, story, caplog):
+        reader = Client(raise_request_exception=False)
+        with caplog.at_level(logging.INFO), database_down():
+            for _ in range(3):
+                assert reader.get(story.get_absolute_url()).status_code == 503
+                assert reader.get("/no-such-page/").status_code == 503  # in middleware
+        lines = [record.getMessage() for record in caplog.records]
+        assert len([line for line in lines if "Database unavailable" in line]) == 1
+        assert not [line for line in lines if line.startswith(("Service Unavailable", "Internal"))]
+
+    def test_the_next_line_says_how_many_requests_were_answered_503_meanwhile(self, story, caplog):
+        reader = Client(raise_request_exception=False)
+        with caplog.at_level(logging.ERROR), database_down():
+            for _ in range(3):
+                reader.get(story.get_absolute_url())
+            middleware.outage_log.next_line_at = 0.0  # a few seconds later
+            reader.get(story.get_absolute_url())
+        assert "(2 more answered 503 since the last line)" in caplog.text
+
+
+@pytest.mark.django_db(transaction=True)
+def test_head_requests_get_headers_only_and_no_warning(story, collected_static, tmp_path):
+    import http.client
+
+    env = servers.production_env(servers.database_url(connection.settings_dict), collected_static)
+    log = tmp_path / "server.log"
+    with servers.app_server(8115, env, log):
+        for path in (story.get_absolute_url(), "/", story.get_absolute_url()):
+            conn = http.client.HTTPConnection("127.0.0.1", 8115, timeout=15)
+            conn.request("HEAD", path, headers={"Host": "localhost"})
+            response = conn.getresponse()
+            assert response.status == 200 and response.read() == b""
+            assert int(response.getheader("Content-Length")) > 0
+            conn.close()
+    assert "no-body response" not in log.read_text()

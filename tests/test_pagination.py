@@ -99,3 +99,15 @@ def test_deep_batch_uses_the_same_single_query(make_entry, django_assert_num_que
         seek(FeedEntry.objects.stream(), cursor, size=5)
     sql = captured.captured_queries[0]["sql"]
     assert "OFFSET" not in sql.upper()
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    ["١٧٠٠٠٠٠٠٠٠٠٠٠٠٠٠٠.١", "1700000000000000.²", " 1700000000000000.1",
+     "+1700000000000000.1", "1_700_000_000_000_000.1"],
+)  # fmt: skip
+def test_a_cursor_is_written_in_ascii_digits_only(reader, make_entry, cursor):
+    make_entry()
+    response = reader.get("/", {"before": cursor})
+    assert response.status_code == 400
+    assert "That link didn’t work" in response.content.decode()

@@ -68,3 +68,60 @@ def test_preview_page_carries_no_structured_data(make_article, reader):
     article = make_article(publish=False, headline="Unannounced")
     html = reader.get(previews.preview_url(article)).content.decode()
     assert "application/ld+json" not in html
+
+
+def revoke_url(article):
+    from django.urls import reverse
+
+    return reverse("admin:articles_article_revoke_previews", args=[article.pk])
+
+
+def test_an_editor_revokes_every_preview_link_of_an_article_at_once(
+    desk_client, desk_editor, make_article, reader
+):
+    from django.test import Client
+
+    from articles.models import AuditEntry
+
+    article = make_article(publish=False, headline="Leaked draft")
+    other = make_article(publish=False)
+    old_links = [previews.preview_url(article), previews.preview_url(article)]
+    other_link = previews.preview_url(other)
+    response = desk_client.post(revoke_url(article))
+    assert response.status_code == 302
+    anonymous = Client()
+    for url in old_links:
+        assert anonymous.get(url).status_code == 404
+    assert anonymous.get(other_link).status_code == 200  # other articles keep theirs
+    article.refresh_from_db()
+    assert anonymous.get(previews.preview_url(article)).status_code == 200  # a new link works
+    entry = AuditEntry.objects.get(action="revoke previews")
+    assert entry.actor == desk_editor and entry.article == article
+
+
+def test_revoking_preview_links_needs_a_post_and_the_right_to_edit(
+    writer_client, other_writer, make_article
+):
+    from django.urls import reverse
+
+    article = make_article(publish=False, created_by=other_writer)
+    url = previews.preview_url(article)
+    assert writer_client.get(revoke_url(article)).status_code == 403
+    assert writer_client.post(revoke_url(article)).status_code == 403
+    article.refresh_from_db()
+    assert article.preview_version == 0
+    assert previews.preview_url(article) == url
+    page = writer_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    assert page.status_code == 200 and revoke_url(article) not in page.content.decode()
+
+
+def test_admin_change_page_says_who_can_read_the_draft_and_offers_to_revoke(
+    editor_client, make_article
+):
+    from django.urls import reverse
+
+    article = make_article(publish=False)
+    html = editor_client.get(reverse("admin:articles_article_change", args=[article.pk]))
+    text = html.content.decode()
+    assert "Anyone who has this link" in text and "without logging in" in text
+    assert revoke_url(article) in text and "Revoke preview links" in text

@@ -50,6 +50,16 @@ def test_diff_escapes_the_text_it_shows(desk_client, make_article):
     assert b"&lt;script&gt;" in html
 
 
+@pytest.mark.parametrize("hostile", ["abc", "²", "1\x00", "9" * 40])
+def test_comparing_revisions_that_are_no_numbers_asks_again_instead_of_failing(
+    desk_client, make_article, hostile
+):
+    article = make_article(publish=False)
+    url = reverse("admin:articles_article_compare", args=[article.pk])
+    response = desk_client.get(url, {"revision": [hostile, article.revisions.first().pk]})
+    assert response.status_code == 302  # back to the list: "Choose two revisions"
+
+
 def test_restoring_a_revision_brings_back_its_text_as_a_new_revision(
     desk_client, desk_editor, make_article
 ):

@@ -288,3 +288,107 @@ def test_making_someone_a_superuser_is_an_audited_role_change(admin_client, admi
     entry = AuditEntry.objects.get(action="role change")
     assert entry.actor == admin_user and "added to superusers" in entry.message
     assert "Writer" not in entry.message
+
+
+def user_form_data(admin_client, user, **changes):
+    form = (
+        admin_client.get(reverse("admin:auth_user_change", args=[user.pk]))
+        .context["adminform"]
+        .form
+    )
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data.update(
+        username=user.username,
+        groups=[group.pk for group in user.groups.all()],
+        user_permissions=[],
+        is_staff="on",
+        is_active="on",
+        date_joined_0=user.date_joined.strftime("%Y-%m-%d"),
+        date_joined_1=user.date_joined.strftime("%H:%M:%S"),
+        last_login_0="",
+        last_login_1="",
+    )
+    data.pop("password", None)
+    data.pop("is_superuser", None)
+    data.update(changes)
+    return data
+
+
+def permission(name):
+    from django.contrib.auth.models import Permission
+
+    app_label, codename = name.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def test_granting_a_user_a_single_permission_is_written_to_the_audit_log(
+    admin_client, admin_user, writer
+):
+    url = reverse("admin:auth_user_change", args=[writer.pk])
+    data = user_form_data(
+        admin_client, writer, user_permissions=[permission("articles.publish_article").pk]
+    )
+    response = admin_client.post(url, data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    entry = AuditEntry.objects.get(action="permission change")
+    assert entry.actor == admin_user and entry.object_repr == writer.username
+    assert entry.message == f"{writer.username}: granted articles.publish_article."
+    assert not AuditEntry.objects.filter(action="role change").exists()
+
+    response = admin_client.post(url, user_form_data(admin_client, writer))
+    assert response.status_code == 302
+    latest = AuditEntry.objects.filter(action="permission change").first()
+    assert latest.message == f"{writer.username}: revoked articles.publish_article."
+
+
+def test_changing_a_groups_permissions_is_written_to_the_audit_log(admin_client, admin_user):
+    group = Group.objects.create(name="Night desk")
+    url = reverse("admin:auth_group_change", args=[group.pk])
+    response = admin_client.post(
+        url, {"name": "Night desk", "permissions": [permission("articles.delete_article").pk]}
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="permission change")
+    assert entry.actor == admin_user
+    assert entry.message == "group Night desk: granted articles.delete_article."
+
+
+def test_deleting_an_article_is_written_to_the_audit_log(desk_client, desk_editor, make_article):
+    article = make_article(headline="A story to delete")
+    url = reverse("admin:articles_article_delete", args=[article.pk])
+    assert desk_client.post(url, {"post": "yes"}).status_code == 302
+    assert not Article.objects.filter(pk=article.pk).exists()
+    entry = AuditEntry.objects.get(action="delete")
+    assert entry.actor == desk_editor and entry.object_repr == "A story to delete"
+    assert f"Deleted article {article.pk} (published)" in entry.message
+
+
+def test_deleting_articles_from_the_list_writes_one_audit_entry_each(
+    desk_client, desk_editor, make_article
+):
+    articles = [make_article(), make_article(publish=False)]
+    response = desk_client.post(
+        reverse("admin:articles_article_changelist"),
+        {
+            "action": "delete_selected",
+            "_selected_action": [article.pk for article in articles],
+            "post": "yes",
+        },
+    )
+    assert response.status_code == 302
+    assert not Article.objects.exists()
+    assert sorted(
+        AuditEntry.objects.filter(action="delete").values_list("object_repr", flat=True)
+    ) == sorted(article.headline for article in articles)
+
+
+def test_writers_cannot_delete_articles_through_the_desk_step(writer, make_article):
+    from django.core.exceptions import PermissionDenied
+
+    from desk import workflow
+
+    article = make_article(publish=False)
+    with pytest.raises(PermissionDenied):
+        workflow.delete_article(article, writer)
+    assert Article.objects.filter(pk=article.pk).exists()
+    assert not AuditEntry.objects.exists()

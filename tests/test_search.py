@@ -150,3 +150,12 @@ def test_search_page_is_not_indexed_but_is_described(reader, make_article):
     html = response.content.decode()
     assert '<meta name="robots" content="noindex, follow">' in html
     assert '<meta name="description"' in html
+
+
+@pytest.mark.parametrize("page", ["²", "¹", "١", "٢", " 2", "+2", "1_0", "2\x00"])
+def test_a_page_number_is_written_in_ascii_digits_only(reader, make_article, page):
+    make_article(headline="Harbour story")
+
+    response = reader.get("/search/", {"q": "harbour", "page": page})
+
+    assert response.status_code == 404

@@ -53,6 +53,7 @@ class Breaker:
         self.open_until = 0.0
         self.probing = False
         self.timeouts = []
+        self.last_answer = None  # time.time() when the database last answered this process
 
     def timed_out(self, probe, error):
         """A server-side timeout: trips the breaker once they come in numbers."""
@@ -75,6 +76,7 @@ class Breaker:
             return True
 
     def succeeded(self, probe):
+        self.last_answer = time.time()
         if probe or self.open_until:
             with self.lock:
                 if self.open_until:
@@ -138,6 +140,13 @@ def _shut(connection):
 _breakers = {}
 _breakers_lock = threading.Lock()
 watchdog = Watchdog()
+
+
+def last_answered(alias="default"):
+    """When the database last answered this process (None: not yet, or not watched)."""
+    with _breakers_lock:
+        breaker = _breakers.get(alias)
+    return breaker.last_answer if breaker is not None else None
 
 
 def reset_breakers():
