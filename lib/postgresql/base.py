@@ -7,10 +7,10 @@ each query, commit, rollback, health check and connect is watched by one thread 
 process. A wait longer than NEWSROOM_DATABASE_HANG_SECONDS has its socket shut, and the
 query fails with an OperationalError, which readers see as the 503 page.
 
-After such a slow failure the process stops queueing requests behind a dead peer: for a
-second database work fails at once (a circuit breaker). Then one request at a time is let through
-to see whether the database answers again, so the site recovers by itself within about a
-second of the database coming back. With NEWSROOM_DATABASE_HANG_SECONDS = 0 (staff
+After such a slow failure the process stops queueing requests behind a dead peer: for half
+a second database work fails at once (a circuit breaker). Then one request at a time is
+let through to see whether the database answers again, so the site recovers by itself
+within a second of the database coming back. With NEWSROOM_DATABASE_HANG_SECONDS = 0 (staff
 commands, migrations) nothing is watched.
 """
 
@@ -30,7 +30,7 @@ logger = logging.getLogger("newsroom.faults")
 # SQLSTATEs of a server that cannot answer in time: query_canceled (statement_timeout),
 # lock_not_available (lock_timeout), idle_in_transaction_session_timeout.
 TIMEOUT_STATES = {"57014", "55P03", "25P03"}
-OPEN_SECONDS = 1.0
+OPEN_SECONDS = 0.5  # then one probe at a time: the site is back within a second
 WATCH_INTERVAL = 0.1
 # A failure this slow held a worker's thread: the next ones must not wait the same way. A
 # refused connection fails at once and trips nothing.
