@@ -15,7 +15,7 @@ from feed.models import FeedEntry
 from photos.models import Photo
 
 # Writer and Editor personas with real group roles.
-pytest_plugins = ["tests.staff", "tests.jinja2_context"]
+pytest_plugins = ["tests.staff", "tests.jinja2_context", "tests.deployed"]
 
 _sequence = itertools.count(1)
 

@@ -1,24 +1,12 @@
 """deploy/gunicorn.conf.py: two app servers on one host keep a control socket each."""
 
-import subprocess
-import sys
-
 import pytest
 from django.db import connection
 
 from . import servers
+from .deployed import start_gunicorn
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def start(port, env, log):
-    return subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "newsroom.wsgi"],
-        cwd=servers.ROOT,
-        env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "1"},
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
 
 
 def test_two_masters_on_one_host_do_not_remove_each_others_control_socket(tmp_path):
@@ -29,7 +17,7 @@ def test_two_masters_on_one_host_do_not_remove_each_others_control_socket(tmp_pa
         "XDG_RUNTIME_DIR": str(tmp_path),
     }
     with open(tmp_path / "a.log", "wb") as log_a, open(tmp_path / "b.log", "wb") as log_b:
-        first, second = start(8151, env, log_a), start(8152, env, log_b)
+        first, second = start_gunicorn(8151, env, log_a), start_gunicorn(8152, env, log_b)
         try:
             for process, port, log in ((first, 8151, "a.log"), (second, 8152, "b.log")):
                 servers._wait_until_up(f"http://127.0.0.1:{port}", process, tmp_path / log)
@@ -56,7 +44,7 @@ def test_a_worker_is_replaced_when_its_memory_grows_not_after_a_request_count(tm
     }
     base = "http://127.0.0.1:8153"
     with open(tmp_path / "server.log", "wb") as log:
-        process = start(8153, env, log)
+        process = start_gunicorn(8153, env, log)
         try:
             servers._wait_until_up(base, process, tmp_path / "server.log")
             for _ in range(3):

@@ -11,8 +11,6 @@ import collections
 import contextlib
 import http.client
 import statistics
-import subprocess
-import sys
 import threading
 import time
 import uuid
@@ -23,6 +21,7 @@ from django.db import connection
 from lib.postgresql import base
 
 from . import servers
+from .deployed import start_gunicorn
 from .relays import FreezableRelay
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -34,24 +33,11 @@ AFTER_THAW_SECONDS = 3.0
 REDIS_URL = "redis://127.0.0.1:6379/7"
 
 
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("static")
-    servers.collect_static(root)
-    return root
-
-
 @contextlib.contextmanager
 def production_server(env, log_path):
-    """gunicorn exactly as deploy/gunicorn.conf.py runs it, on APP_PORT."""
+    """gunicorn exactly as deploy/gunicorn.conf.py runs it, two workers, on APP_PORT."""
     with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "newsroom.wsgi"],
-            cwd=servers.ROOT,
-            env={**env, "GUNICORN_BIND": f"127.0.0.1:{APP_PORT}", "WEB_CONCURRENCY": "2"},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        process = start_gunicorn(APP_PORT, env, log, workers=2)
         base = f"http://127.0.0.1:{APP_PORT}"
         try:
             servers._wait_until_up(base, process, log_path)

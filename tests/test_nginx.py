@@ -23,13 +23,6 @@ REDIS_URL = "redis://127.0.0.1:6379/7"
 RELAY_PORT, APP_PORTS, NGINX_PORT = 8145, (8146, 8147), 8148
 
 
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("static")
-    servers.collect_static(root)
-    return root
-
-
 def runnable_config(directory, app_ports):
     """The sample as it is, but on this machine: our app servers, plain HTTP on a local
     port, files under `directory`. Every proxy and upstream rule stays the sample's."""

@@ -26,13 +26,6 @@ SECURITY_HEADERS = {
 PER_RESPONSE = {"age", "x-page-cache", "date"}
 
 
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("static")
-    servers.collect_static(root)
-    return root
-
-
 def fetch(base, path, **headers):
     # As the TLS proxy in front sends them: the site's host, over HTTPS.
     sent = {"Host": "localhost", "X-Forwarded-Proto": "https", **headers}
