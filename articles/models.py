@@ -325,6 +325,20 @@ class Article(models.Model):
                 name="article_section_published_idx",
             ),
             GinIndex(fields=["search_document"], name="article_search_idx"),
+            # The sitemaps read only the index: counting the public articles, and a page
+            # of them at any offset, never touches the table's rows and their bodies.
+            models.Index(
+                fields=["-published_at", "-id"],
+                include=["embargoed_until", "updated_at", "slug"],
+                condition=Q(status="published"),
+                name="article_sitemap_idx",
+            ),
+            # The latest update (the sitemaps' lastmod) is the first entry, not a scan.
+            models.Index(
+                fields=["-updated_at"],
+                condition=Q(status="published", updated_at__isnull=False),
+                name="article_updated_idx",
+            ),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule, unpublish and kill articles"),

@@ -26,9 +26,18 @@ class NewsFeedRss(NewsroomFeed):
         return reverse("feed:index")
 
     def items(self):
+        # Pinned and other entries each have their own index: the newest of each, merged,
+        # are the newest of all, found without sorting the whole News Feed.
+        published = FeedEntry.objects.published().order_by("-published_at", "-id")
+        newest = (
+            published.filter(pinned=False)
+            .values("pk")[:FEED_LENGTH]
+            .union(published.filter(pinned=True).values("pk")[:FEED_LENGTH], all=True)
+        )
         return (
-            FeedEntry.objects.published()
+            FeedEntry.objects.filter(pk__in=newest)
             .select_related("article__section", "article__lead__photo")
+            .defer("article__search_document")
             .prefetch_related(
                 Prefetch("article__credits", ArticleAuthor.objects.select_related("author")),
                 "article__tags",

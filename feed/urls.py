@@ -7,6 +7,7 @@ app_name = "feed"
 urlpatterns = [
     path("", views.index, name="index"),
     path("feed/more/", views.more, name="more"),
+    path("feed/updates/", views.updates, name="updates"),
     path("feed/<int:pk>/", views.entry, name="entry"),
 ]
 

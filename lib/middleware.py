@@ -142,10 +142,26 @@ class PageCacheMiddleware:
         if settings.NEWSROOM_PAGE_CACHE_SECONDS > 0:
             found = page_cache.lookup(request, tags)
         if found is not None and found.fresh:
-            response = page_cache.response_from(found.entry)
-            response["X-Page-Cache"] = "hit"
-            return response
+            return self._hit(found)
+        flight = None
+        if found is not None:
+            # After a purge, one thread renders the page and the others wait for it.
+            found, flight = page_cache.render_once(request, tags, found)
+            if found is not None and found.fresh:
+                return self._hit(found)
+        try:
+            return self._render(request, found)
+        finally:
+            if flight is not None:
+                page_cache.flights.land(flight)
 
+    @staticmethod
+    def _hit(found):
+        response = page_cache.response_from(found.entry)
+        response["X-Page-Cache"] = "hit"
+        return response
+
+    def _render(self, request, found):
         # Pages purged a moment ago are read from the primary, which a replica may trail.
         with routers.replica_reads(found is None or not found.recently_purged):
             response = self.get_response(request)

@@ -23,6 +23,10 @@ again whatever Redis lacks. A hit stays one round trip to Redis. A process that 
 that check (the database is down) keeps trusting Redis only if it was checked right up to
 the outage and nothing has cast doubt on it since; otherwise it serves nothing cached.
 
+After a purge, the first reader of a page renders it and every other thread of the process
+that wants the same page under the same versions waits for that render (a single flight),
+then is answered from what it stored, as from any copy whose versions are still current.
+
 The cache is an optimisation. When it is unreachable (Redis down) every call here logs
 once, answers "nothing cached", and the site keeps serving fresh pages.
 """
@@ -36,7 +40,7 @@ import secrets
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import redis
 from django.conf import settings
@@ -47,7 +51,7 @@ from django.db import DEFAULT_DB_ALIAS, Error, connections
 from django.http import HttpResponse
 from django.urls import Resolver404, get_urlconf, resolve
 
-from .postgresql.base import last_answered
+from .postgresql.base import hang_seconds, last_answered
 
 logger = logging.getLogger("newsroom.cache")
 
@@ -668,6 +672,104 @@ def lookup(request, tags, *, caught_up=False):
     if result.entry is not local and result.valid:
         local_pages.put(key, result.entry)
     return result
+
+
+# How long a reader waits for another thread's render of its page before rendering it
+# itself; longer while the database is watched for hangs (see `follow_seconds`).
+FOLLOW_SECONDS = 2.0
+
+
+def follow_seconds():
+    """A leader held by a hung database is cut after the hang limit, and the breaker then
+    fails a follower's own render at once. A follower that stopped waiting before that
+    would begin a wait of its own on the database, and answer late."""
+    hang = hang_seconds()
+    return max(FOLLOW_SECONDS, hang + 1.0) if hang else FOLLOW_SECONDS
+
+
+class _Flight:
+    """One page being rendered in this process, under the versions its lookup read."""
+
+    __slots__ = ("ident", "landed", "followers")
+
+    def __init__(self, ident):
+        self.ident = ident
+        self.landed = threading.Event()
+        self.followers = 0
+
+
+class Flights:
+    """The pages this process is rendering right now, shared by the worker's threads. An
+    entry lives from its render's start to the end of its store (`land`), so nothing
+    outlives the requests that use it."""
+
+    def __init__(self):
+        self._flying = {}
+        self._lock = threading.Lock()
+
+    def board(self, found):
+        """(flight, leading): the render of `found`'s page under `found`'s versions, joined
+        as a follower, or a new one that this thread leads and must `land`."""
+        ident = (found.key, frozenset(found.versions.items()))
+        with self._lock:
+            flight = self._flying.get(ident)
+            if flight is None:
+                flight = self._flying[ident] = _Flight(ident)
+                return flight, True
+            flight.followers += 1
+            return flight, False
+
+    def follow(self, flight, seconds):
+        """Wait up to `seconds` for `flight` to land; whether it did."""
+        try:
+            return flight.landed.wait(max(0.0, seconds))
+        finally:
+            with self._lock:
+                flight.followers -= 1
+
+    def land(self, flight):
+        with self._lock:
+            if self._flying.get(flight.ident) is flight:
+                del self._flying[flight.ident]
+        flight.landed.set()
+
+    def followers(self, key):
+        """How many threads wait for a render of the page at `key`."""
+        with self._lock:
+            return sum(f.followers for ident, f in self._flying.items() if ident[0] == key)
+
+    def __len__(self):
+        return len(self._flying)
+
+
+flights = Flights()
+
+
+def render_once(request, tags, found):
+    """Before rendering a page `found` has no fresh copy of: wait for the render another
+    thread has begun of it under the same versions, and read the caches again. Returns
+    (lookup, flight): serve `lookup` when it is fresh; otherwise render, and when `flight`
+    is given, this thread leads it and lands it once the page is stored (or not)."""
+    deadline = time.monotonic() + follow_seconds()
+    while True:
+        flight, leading = flights.board(found)
+        if leading:
+            # A render that landed between this thread's lookup and now kept its page here.
+            stored = replace(found, entry=local_pages.get(found.key))
+            if not stored.fresh:
+                return found, flight
+            flights.land(flight)
+            return stored, None
+        if not flights.follow(flight, deadline - time.monotonic()):
+            return found, None  # the leader is slow: no longer wait for it
+        again = lookup(request, tags)
+        if again is None or again.fresh or again.versions == found.versions:
+            # Stored by the leader; or it failed or made a page that cannot be kept, and
+            # this thread tries itself.
+            return again, None
+        # Purged meanwhile: the leader's page is stale. Wait for a render under the new
+        # versions, or make it.
+        found = again
 
 
 def store(found, response):

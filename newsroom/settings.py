@@ -315,6 +315,10 @@ NEWSROOM_RETRY_AFTER = env_int("NEWSROOM_RETRY_AFTER", 30)
 # The outlet itself.
 NEWSROOM_NAME = env_str("NEWSROOM_NAME", "The Newsroom")
 NEWSROOM_FEED_BATCH = env_int("NEWSROOM_FEED_BATCH", 20)
+# An open News Feed asks for new, updated and withdrawn entries this often, and stops
+# asking after this long without the reader touching the page.
+NEWSROOM_FEED_CHECK_SECONDS = env_int("NEWSROOM_FEED_CHECK_SECONDS", 30)
+NEWSROOM_FEED_IDLE_SECONDS = env_int("NEWSROOM_FEED_IDLE_SECONDS", 1800)
 # How Google News and the structured data name the outlet and its language (ISO 639).
 NEWSROOM_PUBLICATION_NAME = env_str("NEWSROOM_PUBLICATION_NAME", NEWSROOM_NAME)
 NEWSROOM_PUBLICATION_LANGUAGE = env_str(

@@ -41,6 +41,17 @@ urlpatterns = [
         name="sitemap",
     ),
     path(
+        "sitemap-articles.xml",
+        sitemap_views.sitemap,
+        # The same address as the pattern below gives it: ten thousand URLs a page.
+        {
+            "sitemaps": SITE_SITEMAPS,
+            "section": "articles",
+            "template_name": "sitemaps/articles.xml",
+        },
+        name="sitemap-articles",
+    ),
+    path(
         "sitemap-<section>.xml",
         sitemap_views.sitemap,
         # Full times in lastmod: a news site changes many times a day.
