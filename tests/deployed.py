@@ -1,12 +1,16 @@
 """The deployment as documented, for the tests that run it: gunicorn started with
 deploy/gunicorn.conf.py itself, and the collected static files production serves."""
 
+import contextlib
 import subprocess
 import sys
+import uuid
 
 import pytest
 
 from . import servers
+
+REDIS_URL = "redis://127.0.0.1:6379/6"
 
 
 def start_gunicorn(port, env, log, *, workers=1):
@@ -18,6 +22,38 @@ def start_gunicorn(port, env, log, *, workers=1):
         stdout=log,
         stderr=subprocess.STDOUT,
     )
+
+
+@contextlib.contextmanager
+def production_app_server(port, env, log_path, workers=1):
+    """gunicorn as deployed, with `workers` processes; yields its base URL once it answers."""
+    with open(log_path, "wb") as log:
+        process = start_gunicorn(port, env, log, workers=workers)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            servers._wait_until_up(base, process, log_path)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+
+
+@pytest.fixture
+def shared_redis(settings):
+    """The test process and its app servers share one Redis under a fresh prefix; the
+    returned values go into the servers' environment."""
+    prefix = f"test-{uuid.uuid4().hex[:12]}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield {"REDIS_URL": REDIS_URL, "NEWSROOM_CACHE_PREFIX": prefix}
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

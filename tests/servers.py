@@ -266,24 +266,3 @@ class RedisServer:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait(timeout=15)
-
-
-@contextlib.contextmanager
-def production_app_server(port, env, log_path, workers=1):
-    """gunicorn exactly as deploy/gunicorn.conf.py runs it (threaded workers), with
-    `workers` processes; yields its base URL once it answers."""
-    with open(log_path, "wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py", "newsroom.wsgi"],
-            cwd=ROOT,
-            env={**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": str(workers)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            _wait_until_up(base, process, log_path)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=30)

@@ -1,7 +1,6 @@
 """Full-page caching for anonymous readers, and the purges that keep it truthful."""
 
 import time
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -16,8 +15,6 @@ from feed.models import FEED
 from lib import pagecache as page_cache
 
 from . import servers
-
-REDIS_URL = "redis://127.0.0.1:6379/6"
 
 pytestmark = pytest.mark.usefixtures("page_cache")
 
@@ -364,23 +361,6 @@ def collected_static(tmp_path_factory):
     static_root = tmp_path_factory.mktemp("static")
     servers.collect_static(static_root)
     return static_root
-
-
-@pytest.fixture
-def shared_redis(settings):
-    """The test process and its app servers share one Redis under a fresh prefix."""
-    prefix = f"test-{uuid.uuid4().hex[:12]}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    yield {"REDIS_URL": REDIS_URL, "NEWSROOM_CACHE_PREFIX": prefix}
-    from django.core.cache import cache
-
-    cache.clear()
 
 
 def get_as_site(url):

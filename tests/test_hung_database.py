@@ -8,7 +8,6 @@ a second of the database answering again.
 """
 
 import collections
-import contextlib
 import http.client
 import statistics
 import threading
@@ -21,7 +20,7 @@ from django.db import connection
 from lib.postgresql import base
 
 from . import servers
-from .deployed import start_gunicorn
+from .deployed import production_app_server
 from .relays import FreezableRelay
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,20 +30,6 @@ CONNECTIONS = 16
 FROZEN_SECONDS = 8.0
 AFTER_THAW_SECONDS = 3.0
 REDIS_URL = "redis://127.0.0.1:6379/7"
-
-
-@contextlib.contextmanager
-def production_server(env, log_path):
-    """gunicorn exactly as deploy/gunicorn.conf.py runs it, two workers, on APP_PORT."""
-    with open(log_path, "wb") as log:
-        process = start_gunicorn(APP_PORT, env, log, workers=2)
-        base = f"http://127.0.0.1:{APP_PORT}"
-        try:
-            servers._wait_until_up(base, process, log_path)
-            yield base
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
 
 
 class Load:
@@ -122,7 +107,7 @@ def test_a_hung_database_leaves_cached_pages_fast_and_uncached_ones_a_quick_503(
         "uncached": lambda: f"/search/?q=story{next(searches)}",
     }
     try:
-        with production_server(env, tmp_path / "gunicorn.log") as base:
+        with production_app_server(APP_PORT, env, tmp_path / "gunicorn.log", workers=2) as base:
             for story in stories:  # in the shared cache for both workers
                 for _ in range(3):
                     page = servers.http_get(base + story.get_absolute_url(), {"Host": "localhost"})

@@ -8,7 +8,6 @@ holds each one until the test lets it go, so the test knows who rendered and who
 import collections
 import threading
 import time
-import uuid
 
 import pytest
 from django.db import connection, connections
@@ -21,9 +20,9 @@ from lib.middleware import database_unavailable_response
 from newsroom.urls import urlpatterns as site_urlpatterns
 
 from . import servers
+from .deployed import production_app_server
 
 READERS = 8
-REDIS_URL = "redis://127.0.0.1:6379/6"
 SERVER_PORT = 8171
 
 
@@ -227,30 +226,6 @@ def test_followers_of_a_render_held_by_a_hung_database_wait_until_it_is_cut(sett
     assert pagecache.follow_seconds() == pagecache.FOLLOW_SECONDS
 
 
-@pytest.fixture(scope="module")
-def static_root(tmp_path_factory):
-    root = tmp_path_factory.mktemp("static")
-    servers.collect_static(root)
-    return root
-
-
-@pytest.fixture
-def shared_redis(settings):
-    """The test process and its app server share one Redis under a fresh prefix."""
-    prefix = f"flight-{uuid.uuid4().hex[:12]}"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": prefix,
-        }
-    }
-    yield {"REDIS_URL": REDIS_URL, "NEWSROOM_CACHE_PREFIX": prefix}
-    from django.core.cache import cache
-
-    cache.clear()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_a_threaded_app_server_renders_a_purged_page_once_for_every_reader(
     make_article, static_root, shared_redis, tmp_path
@@ -261,7 +236,7 @@ def test_a_threaded_app_server_renders_a_purged_page_once_for_every_reader(
         servers.database_url(connection.settings_dict), static_root, **shared_redis
     )
     clients = 16
-    with servers.production_app_server(SERVER_PORT, env, tmp_path / "gunicorn.log") as base:
+    with production_app_server(SERVER_PORT, env, tmp_path / "gunicorn.log") as base:
         for expected in ("miss", "hit"):
             status, headers, _ = servers.http_get(base + url, {"Host": "localhost"})
             assert (status, headers["X-Page-Cache"]) == (200, expected)
