@@ -11,6 +11,29 @@ import pytest
 from . import servers
 
 REDIS_URL = "redis://127.0.0.1:6379/6"
+# The Redis the tests of whole deployments share with their app servers (by prefix).
+DEPLOYED_REDIS_URL = "redis://127.0.0.1:6379/7"
+
+
+def start_relay(port, relay_class=servers.TcpProxy):
+    """A relay to the test database on 127.0.0.1:`port`, started; the test stops it."""
+    from django.db import connection
+
+    return relay_class(port, servers.database_address(connection.settings_dict)).start()
+
+
+def env_through(relay, static_root, **extra):
+    """Production settings for app servers that reach the database through `relay` and
+    share a Redis page cache under a fresh prefix."""
+    from django.db import connection
+
+    return servers.production_env(
+        servers.database_url(connection.settings_dict, port=relay.port),
+        static_root,
+        REDIS_URL=DEPLOYED_REDIS_URL,
+        NEWSROOM_CACHE_PREFIX=f"deployed-{uuid.uuid4().hex[:10]}",
+        **extra,
+    )
 
 
 def start_gunicorn(port, env, log, *, workers=1):

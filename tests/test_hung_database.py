@@ -12,7 +12,6 @@ import http.client
 import statistics
 import threading
 import time
-import uuid
 
 import pytest
 from django.db import connection
@@ -20,7 +19,7 @@ from django.db import connection
 from lib.postgresql import base
 
 from . import servers
-from .deployed import production_app_server
+from .deployed import env_through, production_app_server, start_relay
 from .relays import FreezableRelay
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,7 +28,6 @@ RELAY_PORT, APP_PORT = 8141, 8142
 CONNECTIONS = 16
 FROZEN_SECONDS = 8.0
 AFTER_THAW_SECONDS = 3.0
-REDIS_URL = "redis://127.0.0.1:6379/7"
 
 
 class Load:
@@ -89,15 +87,8 @@ def test_a_hung_database_leaves_cached_pages_fast_and_uncached_ones_a_quick_503(
     make_article, static_root, tmp_path
 ):
     stories = [make_article(headline=f"Story {number} of the day") for number in range(2)]
-    prefix = f"hang-{uuid.uuid4().hex[:10]}"
-    relay = FreezableRelay(RELAY_PORT, servers.database_address(connection.settings_dict))
-    relay.start()
-    env = servers.production_env(
-        servers.database_url(connection.settings_dict, port=RELAY_PORT),
-        static_root,
-        REDIS_URL=REDIS_URL,
-        NEWSROOM_CACHE_PREFIX=prefix,
-    )
+    relay = start_relay(RELAY_PORT, FreezableRelay)
+    env = env_through(relay, static_root)
     static_path = next((static_root / "css").glob("site.*.css")).relative_to(static_root)
     searches = iter(range(10**9))
     kinds = {

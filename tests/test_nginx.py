@@ -6,20 +6,18 @@ import re
 import shutil
 import subprocess
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from . import servers
+from .deployed import env_through, start_relay
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 SAMPLE = servers.ROOT / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-REDIS_URL = "redis://127.0.0.1:6379/7"
 RELAY_PORT, APP_PORTS, NGINX_PORT = 8145, (8146, 8147), 8148
 
 
@@ -60,15 +58,8 @@ def test_the_sample_nginx_serves_cached_pages_through_a_database_outage(
     make_article, static_root, tmp_path
 ):
     stories = [make_article(headline=f"Cached story {n}") for n in range(2)]
-    relay = servers.TcpProxy(RELAY_PORT, servers.database_address(connection.settings_dict))
-    relay.start()
-    env = servers.production_env(
-        servers.database_url(connection.settings_dict, port=RELAY_PORT),
-        static_root,
-        REDIS_URL=REDIS_URL,
-        NEWSROOM_CACHE_PREFIX=f"nginx-{uuid.uuid4().hex[:10]}",
-        DJANGO_ALLOWED_HOSTS="news.example.com",
-    )
+    relay = start_relay(RELAY_PORT)
+    env = env_through(relay, static_root, DJANGO_ALLOWED_HOSTS="news.example.com")
     config = tmp_path / "nginx.conf"
     config.write_text(runnable_config(tmp_path, APP_PORTS))
     subprocess.run([NGINX, "-t", "-c", str(config)], check=True, capture_output=True)

@@ -110,7 +110,8 @@ def test_revoking_preview_links_needs_a_post_and_the_right_to_edit(
     assert writer_client.post(revoke_url(article)).status_code == 403
     article.refresh_from_db()
     assert article.preview_version == 0
-    assert previews.preview_url(article) == url
+    # The link handed out before is still good (comparing URLs would compare clocks).
+    assert previews.article_id_from(url.strip("/").split("/")[-1]) == article.pk
     page = writer_client.get(reverse("admin:articles_article_change", args=[article.pk]))
     assert page.status_code == 200 and revoke_url(article) not in page.content.decode()
 

@@ -2,18 +2,15 @@
 and the next hit, a 304, a 404, a 410, a stale copy and the 503 page, from a real app
 server with production settings and the page cache on."""
 
-import uuid
-
 import pytest
-from django.db import connection
 
 from articles.models import Status
 
 from . import servers
+from .deployed import env_through, start_relay
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-REDIS_URL = "redis://127.0.0.1:6379/7"
 RELAY_PORT, APP_PORT = 8143, 8144
 SECURITY_HEADERS = {
     "content-security-policy",
@@ -59,13 +56,10 @@ def test_every_response_a_reader_can_get_carries_the_security_headers(
         f"/sections/{story.section.slug}/atom/",
         "/sitemap.xml",
     ]
-    relay = servers.TcpProxy(RELAY_PORT, servers.database_address(connection.settings_dict))
-    relay.start()
-    env = servers.production_env(
-        servers.database_url(connection.settings_dict, port=RELAY_PORT),
+    relay = start_relay(RELAY_PORT)
+    env = env_through(
+        relay,
         static_root,
-        REDIS_URL=REDIS_URL,
-        NEWSROOM_CACHE_PREFIX=f"headers-{uuid.uuid4().hex[:10]}",
         DJANGO_BEHIND_TLS_PROXY="1",
         NEWSROOM_PAGE_CACHE_SECONDS="1",  # so a kept copy turns stale within the test
     )
