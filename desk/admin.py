@@ -14,7 +14,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
-from django_prose_editor.widgets import AdminProseEditorWidget
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
@@ -37,23 +36,10 @@ from photos import images
 from photos.models import Photo
 
 from . import workflow
+from .editor import body_widget
+
 
 # The body editor offers exactly what the server-side sanitiser keeps (articles.text).
-BODY_EDITOR_CONFIG = {
-    "extensions": {
-        "Bold": True,
-        "Italic": True,
-        "Heading": {"levels": [2, 3, 4]},
-        "BulletList": True,
-        "OrderedList": True,
-        "ListItem": True,
-        "Blockquote": True,
-        "HardBreak": True,
-        "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
-    }
-}
-
-
 def thumbnail(photo, width=80):
     if not photo or not photo.image:
         return "—"
@@ -275,7 +261,7 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = ["section", "headline", "slug", "standfirst", "body", "status",
                   "published_at", "embargoed_until", "updated_at"]  # fmt: skip
-        widgets = {"body": AdminProseEditorWidget(config=BODY_EDITOR_CONFIG, preset="configurable")}
+        widgets = {"body": body_widget()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
