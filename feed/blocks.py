@@ -1,12 +1,22 @@
-"""The News Feed beside other pages: the sidebar of an article page."""
+"""The News Feed beside other pages: the sidebar of an article page. Built once per purge
+of the News Feed (lib.blocks), however many pages carry it."""
 
+from lib.blocks import shared
+from lib.pagecache import SITE
 from lib.pagination import seek
 
-from .models import FeedEntry
+from .models import FEED, FeedEntry
 
 SIDEBAR_ENTRIES = 10
 
 
+@shared("news-feed-sidebar")
 def news_feed_sidebar():
     """The latest entries, as a batch with its own Show More."""
     return seek(FeedEntry.objects.stream(), size=SIDEBAR_ENTRIES)
+
+
+@shared("pinned-entries", (SITE, FEED))
+def pinned_entries():
+    """The entries kept above the News Feed."""
+    return list(FeedEntry.objects.pinned())

@@ -10,6 +10,7 @@ from lib.pagecache import depends_on
 from lib.pagination import seek_request
 from lib.params import whole_number
 
+from .blocks import pinned_entries
 from .models import FEED, FeedEntry
 
 # A page names at most this many of the entries it shows (the newest); older ones it
@@ -28,7 +29,7 @@ def index(request):
         if redirect and redirect.new_path:
             return HttpResponsePermanentRedirect(redirect.new_path)
     batch = seek_request(request, FeedEntry.objects.stream(), settings.NEWSROOM_FEED_BATCH)
-    pinned = FeedEntry.objects.pinned() if batch.is_first else []
+    pinned = pinned_entries() if batch.is_first else []
     context = {"batch": batch, "pinned": pinned, "meta": index_meta(request, batch)}
     return render(request, "feed/index.html", context)
 

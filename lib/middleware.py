@@ -128,7 +128,8 @@ class PageCacheMiddleware:
     def _respond(self, request):
         if not is_anonymous_read(request):
             try:
-                response = self.get_response(request)
+                with page_cache.request_reads():
+                    response = self.get_response(request)
             finally:
                 # A purge that could reach only PostgreSQL: every server reads it first.
                 page_cache.settle()
@@ -163,7 +164,10 @@ class PageCacheMiddleware:
 
     def _render(self, request, found):
         # Pages purged a moment ago are read from the primary, which a replica may trail.
-        with routers.replica_reads(found is None or not found.recently_purged):
+        with (
+            routers.replica_reads(found is None or not found.recently_purged),
+            page_cache.request_reads(found),
+        ):
             response = self.get_response(request)
 
         if getattr(response, "database_unavailable", False) and found is not None and found.valid:

@@ -304,6 +304,9 @@ def purge(*tags):
     tags = _expanded(tags)
     if not tags:
         return
+    reads = _request_reads.get()
+    if reads is not None:
+        reads.clear()  # what this request renders next is read under the new versions
     in_transaction = _in_transaction()
     try:
         versions = record(*tags)
@@ -638,24 +641,20 @@ def _write_recorded(tags):
     return False
 
 
-def lookup(request, tags, *, caught_up=False):
-    """What the caches hold for this request: the current versions of its tags, the page
-    (from this process's copy when it has one) and the upcoming scheduled changes. None
-    when nothing cached may be used."""
-    key = page_key(request)
+def _read(tags, keys=(), *, caught_up=False):
+    """The current versions of `tags`, and what Redis holds under `keys`, read in one round
+    trip once this process may trust Redis: (versions, found), or None when nothing cached
+    may be used."""
     version_keys = [VERSION_PREFIX + tag for tag in tags]
-    local = local_pages.get(key)
-    wanted = [SCHEDULE_KEY, HORIZON_KEY, CHECKED_AT_KEY, FAILING_SINCE_KEY, *version_keys]
-    found = _call(
-        "lookup", cache.get_many, wanted if local is not None else [key, *wanted], default=None
-    )
+    wanted = [*keys, SCHEDULE_KEY, HORIZON_KEY, CHECKED_AT_KEY, FAILING_SINCE_KEY, *version_keys]
+    found = _call("lookup", cache.get_many, wanted, default=None)
     if found is None:
         return None
     trusted = check.trusts(
         found.get(HORIZON_KEY), found.get(CHECKED_AT_KEY), found.get(FAILING_SINCE_KEY)
     )
     if trusted == CAUGHT_UP and not caught_up:
-        return lookup(request, tags, caught_up=True)
+        return _read(tags, keys, caught_up=True)
     if not trusted:
         return None
     versions = {tag: found.get(VERSION_PREFIX + tag) for tag in tags}
@@ -663,6 +662,19 @@ def lookup(request, tags, *, caught_up=False):
         versions = _set_missing_versions(versions)
         if versions is None:
             return None
+    return versions, found
+
+
+def lookup(request, tags):
+    """What the caches hold for this request: the current versions of its tags, the page
+    (from this process's copy when it has one) and the upcoming scheduled changes. None
+    when nothing cached may be used."""
+    key = page_key(request)
+    local = local_pages.get(key)
+    read = _read(tags, [] if local is not None else [key])
+    if read is None:
+        return None
+    versions, found = read
     entry = local if local is not None else found.get(key)
     result = Lookup(key, versions, entry, found.get(SCHEDULE_KEY) or [])
     if local is not None and not result.valid:
@@ -672,6 +684,46 @@ def lookup(request, tags, *, caught_up=False):
     if result.entry is not local and result.valid:
         local_pages.put(key, result.entry)
     return result
+
+
+# The versions a request has read (its page's lookup, or a shared block's), so the blocks
+# of its page need no round trip of their own. Set for one request at a time.
+_request_reads = contextvars.ContextVar("newsroom_request_reads", default=None)
+
+
+class request_reads:
+    """Scope of one request: the versions read during it are reused until it ends.
+    `found` is the request's page lookup, when it made one."""
+
+    def __init__(self, found=None):
+        self.reads = {}
+        if found is not None:
+            self.reads = {tag: (version, found.schedule) for tag, version in found.versions.items()}
+
+    def __enter__(self):
+        self.token = _request_reads.set(self.reads)
+        return self
+
+    def __exit__(self, *exc):
+        _request_reads.reset(self.token)
+
+
+def current_versions(tags):
+    """(versions of `tags`, upcoming scheduled changes), as a page lookup reads them, and
+    once per request inside `request_reads`; None when nothing cached may be used."""
+    reads = _request_reads.get()
+    if reads is not None and all(tag in reads for tag in tags):
+        versions = {tag: reads[tag][0] for tag in tags}
+        return versions, reads[tags[0]][1] if tags else []
+    # The tags of nearly every block come along, so a page's blocks make one round trip.
+    read = _read(list(dict.fromkeys([*tags, SITE, CONTENT])))
+    if read is None:
+        return None
+    versions, found = read
+    schedule = found.get(SCHEDULE_KEY) or []
+    if reads is not None:
+        reads.update({tag: (version, schedule) for tag, version in versions.items()})
+    return {tag: versions[tag] for tag in tags}, schedule
 
 
 # How long a reader waits for another thread's render of its page before rendering it

@@ -307,6 +307,10 @@ NEWSROOM_PAGE_STALE_SECONDS = env_int("NEWSROOM_PAGE_STALE_SECONDS", 86_400)
 # Pages each app server process also keeps in memory, checked against the shared
 # versions on every hit (about 50 KB each).
 NEWSROOM_LOCAL_PAGE_CACHE_ENTRIES = env_int("NEWSROOM_LOCAL_PAGE_CACHE_ENTRIES", 500)
+# Blocks many pages show alike (section navigation, the News Feed beside a story, Latest,
+# Related), kept by each process under the page cache's versions (0 builds each one afresh).
+NEWSROOM_SHARED_BLOCKS = env_int("NEWSROOM_SHARED_BLOCKS", 2_000)
+NEWSROOM_SHARED_BLOCK_SECONDS = env_int("NEWSROOM_SHARED_BLOCK_SECONDS", 300)
 # What a CDN or browser in front may do with public pages.
 NEWSROOM_HTTP_MAX_AGE = env_int("NEWSROOM_HTTP_MAX_AGE", 30)
 NEWSROOM_HTTP_S_MAXAGE = env_int("NEWSROOM_HTTP_S_MAXAGE", 60)

@@ -31,6 +31,9 @@ def empty_cache(settings):
     settings.NEWSROOM_PAGE_CACHE_SECONDS = 0
     cache.clear()
     page_cache.local_pages.clear()
+    from lib.blocks import shared_blocks
+
+    shared_blocks.clear()
     page_cache.outage.until = 0.0
     page_cache._pending_purges.clear()
     page_cache.check.forget()

@@ -5,7 +5,7 @@ from django.urls import reverse
 from articles import text
 from articles.models import AuditEntry, Correction
 from desk import workflow
-from desk.admin import BODY_EDITOR_CONFIG
+from desk.editor import BODY_EDITOR_CONFIG
 from tests.staff import editor_form_data
 
 pytestmark = pytest.mark.django_db
