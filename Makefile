@@ -26,8 +26,22 @@ with_db = export DATABASE_URL="$${DATABASE_URL:-$$($(PY) -m lib.localdb)}" && te
 .PHONY: help install run test lint format migrations-check db-stop demo clean bench
 
 help:
-	@echo "make run    serve the site with demo content at http://$(HOST):$(PORT)"
-	@echo "make test   run the whole test suite"
+	@echo "Targets:"
+	@echo "  make run        set up, migrate, load the demo and serve it at http://$(HOST):$(PORT)"
+	@echo "  make test       the whole test suite (lint, migrations check, unit, view and browser tests)"
+	@echo "  make demo       set up, migrate and load the demo without serving it"
+	@echo "  make lint       ruff and the import layers;  make format  fixes what ruff can"
+	@echo "  make bench      the load test under production settings (bench-results/*.json)"
+	@echo "  make db-stop    stop the local PostgreSQL in .pgdata/"
+	@echo "  make install    only the virtualenv and dependencies;  make clean  removes them"
+	@echo "Variables (make run PORT=8001, or export them):"
+	@echo "  HOST=$(HOST) PORT=$(PORT)    where make run serves the site"
+	@echo "  DATABASE_URL=postgres://user@host:5432/newsroom   your own PostgreSQL (default: a local one in .pgdata/)"
+	@echo "  ARGS='-k feed -x'         passed to pytest by make test, to bench.run by make bench"
+	@echo "  ARTICLES=10000 ENTRIES=50000   archive size for make bench"
+	@echo "  PYTHON=/path/to/python3.12    the interpreter for a new virtualenv"
+	@echo "  NEWSROOM_CHROMIUM=/usr/bin/chromium   the browser of the browser tests"
+	@echo "After make run, .venv/bin/python manage.py <command> (createsuperuser, shell, ...) finds the local database by itself."
 
 $(STAMP): pyproject.toml
 	@python="$$($(find_python))" && echo "Using $$python ($$($$python --version))" && \
@@ -41,7 +55,11 @@ install: $(STAMP)
 run: $(STAMP)
 	@$(with_db) $(PY) manage.py migrate --no-input && \
 	  $(PY) manage.py load_demo && \
-	  echo && echo "Admin: http://$(HOST):$(PORT)/admin/  (user 'editor', password 'editor')" && echo && \
+	  $(PY) manage.py shell -v0 -c "from ingest.demo import serve_at; serve_at('$(HOST):$(PORT)')" && \
+	  echo && echo "Admin: http://$(HOST):$(PORT)/admin/ — log in as (password = user name):" && \
+	  echo "  admin   superuser: everything, accounts included" && \
+	  echo "  editor  Editor: reviews, publishes, schedules, corrects" && \
+	  echo "  writer  Writer: writes and submits drafts" && echo && \
 	  $(PY) manage.py runserver $(HOST):$(PORT)
 
 demo: $(STAMP)

@@ -8,10 +8,13 @@ def tags_changed(sender, instance, action, pk_set=None, model=None, **kwargs):
     """An article's tags changed: its pages and those of the tags it gained or lost."""
     from lib import pagecache, purging
 
-    from .models import Article, tag_cache_tag
+    from .models import Article, RelatedStories, Status, tag_cache_tag
 
     if purging.in_bulk() or action not in TAG_CHANGES:
         return
+    if isinstance(instance, Article):
+        # Related stories are chosen by their tags.
+        RelatedStories.placed(instance, public=instance.status == Status.PUBLISHED)
     tags = set()
     if isinstance(instance, Article):
         tags |= purging.tags_of(instance)
@@ -31,7 +34,7 @@ class ArticlesConfig(AppConfig):
 
         from lib import pagecache, purging
 
-        from . import models
+        from . import blocks, models  # noqa: F401  (blocks: the fillers of its holes)
 
         for model in (
             models.Section,

@@ -21,6 +21,7 @@ from taggit.models import Tag, TaggedItem
 
 from photos import crops
 
+from . import body as body_markup
 from .models import Article, ArticleAuthor, Author, Section, tag_cache_tag
 
 FEED_LENGTH = 50
@@ -146,6 +147,8 @@ class NewsroomFeed(Feed):
 
         for item in feed.items:
             item["authors"] = [(name, absolute(link)) for name, link in item["authors"]]
+            if callable(item.get("content")):  # the full body, its images' URLs made absolute
+                item["content"] = str(item["content"](absolute))
             photo = item.get("photo")
             if photo:
                 photo["url"] = absolute(photo["url"])
@@ -159,7 +162,8 @@ class NewsroomFeed(Feed):
         # The newest ids through a narrow query (a tag's or an author's thousands of
         # articles are sorted as ids and times, not whole rows), then those rows whole.
         newest = articles.order_by("-published_at", "-id").values("pk")[:FEED_LENGTH]
-        return Article.objects.filter(pk__in=newest).for_page().order_by("-published_at", "-id")
+        items = Article.objects.filter(pk__in=newest).for_page().order_by("-published_at", "-id")
+        return body_markup.parts_of_many(items)  # every body's photos and embeds at once
 
     def item_title(self, item):
         return item.headline
@@ -186,7 +190,7 @@ class NewsroomFeed(Feed):
         lead = item.lead_photo
         return {
             "authors": [(author.name, author.get_absolute_url()) for author in item.byline],
-            "content": item.body,
+            "content": item.absolute_body_html,
             "photo": _photo_details(lead) if lead else None,
         }
 

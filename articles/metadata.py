@@ -108,15 +108,17 @@ def article_page(request, article):
         article=article,
     )
     lead = article.lead_photo
-    if lead is None:
+    # The social card shows the lead photo, or else the body's first photo.
+    photo = lead.photo if lead is not None else next(iter(article.body_parts.photo_order), None)
+    if photo is None:
         return meta
-    width, height = crops.crop_size(lead.photo, "16x9")
+    width, height = crops.crop_size(photo, "16x9")
     return replace(
         meta,
-        image=crops.crop_url(lead.photo, "16x9"),
+        image=crops.crop_url(photo, "16x9"),
         image_width=width,
         image_height=height,
-        image_alt=lead.photo.alt_text or article.headline,
+        image_alt=photo.alt_text or article.headline,
     )
 
 

@@ -10,6 +10,7 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.contrib.redirects.models import Redirect
 from django.contrib.sites.models import Site
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, JSONObject
@@ -19,11 +20,15 @@ from django.utils.text import Truncator, slugify
 from taggit.managers import TaggableManager
 from taggit.models import Tag, TaggedItem
 
+from embeds.models import Embed
+from labels.models import Label
 from lib import pagecache
 from lib.links import reverse
 from photos.models import Photo
 
+from . import body as body_markup
 from . import text
+from .related import RELATED_CANDIDATES, RelatedStories
 
 # An article's description, wherever it is shown (see `Article.description`).
 DESCRIPTION_CHARS = 200
@@ -102,6 +107,12 @@ class Author(models.Model):
         return {pagecache.SITE}
 
 
+class Genre(models.TextChoices):
+    NEWS = "news", "News"
+    ANALYSIS = "analysis", "Analysis"
+    OPINION = "opinion", "Opinion"
+
+
 class Status(models.TextChoices):
     DRAFT = "draft", "Draft"
     REVIEW = "review", "In review"
@@ -109,7 +120,18 @@ class Status(models.TextChoices):
     KILLED = "killed", "Killed"
 
 
-RELATED_CANDIDATES = 500
+class State(models.TextChoices):
+    """Where an article stands for readers and the desk: the status, read with the clock
+    (a published article whose time or embargo is still ahead is not public yet)."""
+
+    DRAFT = "draft", "Draft"
+    REVIEW = "review", "In review"
+    SCHEDULED = "scheduled", "Scheduled"
+    EMBARGOED = "embargoed", "Embargoed"
+    PUBLISHED = "published", "Published"
+    KILLED = "killed", "Killed"
+
+
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
@@ -145,6 +167,30 @@ class ArticleQuerySet(models.QuerySet):
     def killed(self):
         return self.filter(status=Status.KILLED)
 
+    @staticmethod
+    def state_q(state):
+        """The articles in one `State`; the same rules as `Article.state`."""
+        now = timezone.now()
+        waiting = Q(status=Status.PUBLISHED)
+        embargoed = (
+            waiting
+            & Q(embargoed_until__gt=now)
+            & (Q(published_at__isnull=True) | Q(embargoed_until__gt=models.F("published_at")))
+        )
+        scheduled = (
+            waiting
+            & Q(published_at__gt=now)
+            & (Q(embargoed_until__isnull=True) | Q(embargoed_until__lte=models.F("published_at")))
+        )
+        return {
+            State.SCHEDULED: scheduled,
+            State.EMBARGOED: embargoed,
+            State.PUBLISHED: ArticleQuerySet.published_q(),
+        }.get(state, Q(status=state))
+
+    def in_state(self, state):
+        return self.filter(self.state_q(state))
+
     def unique_slug(self, text, fallback="article"):
         """A slug from `text` that no article has yet: `text`, then `text-2`, `text-3`…"""
         base = (slugify(text)[:180] or fallback).strip("-")
@@ -158,7 +204,7 @@ class ArticleQuerySet(models.QuerySet):
         """Everything a list of articles shows, in a constant number of queries. The
         search document is for search alone and is the largest value in the row."""
         return (
-            self.select_related("section", "lead__photo")
+            self.select_related("section", "lead__photo", "label")
             .defer("search_document")
             .prefetch_related(
                 models.Prefetch("credits", ArticleAuthor.objects.select_related("author"))
@@ -184,13 +230,14 @@ class ArticleQuerySet(models.QuerySet):
         tagged = self._tagged_items()
         credits = ArticleAuthor.objects.filter(article=OuterRef("pk"))
         return (
-            self.select_related("section", "lead__photo")
+            self.select_related("section", "lead__photo", "label")
             .defer("search_document")
             .annotate(
                 byline_rows=_json_rows(credits, "article", "position", "id", **AUTHOR_COLUMNS),
                 tag_rows=_json_rows(
                     tagged, "object_id", "id", id="tag_id", name="tag__name", slug="tag__slug"
                 ),
+                kept_related=RelatedStories.kept(OuterRef("pk")),
             )
         )
 
@@ -240,11 +287,41 @@ class Article(models.Model):
     )
     body = models.TextField(
         blank=True,
-        help_text="HTML. Paragraphs, subheadings, links, emphasis, quotes, lists and figures "
-        "are kept; anything else is removed on save.",
+        help_text="The story. Photos and galleries from the library, videos, posts and charts, "
+        "tables, pull quotes and fact boxes come from the editor's toolbar; anything else is "
+        "removed on save.",
     )
     authors = models.ManyToManyField(Author, through="ArticleAuthor", related_name="articles")
+    body_embeds = models.ManyToManyField(
+        Embed,
+        blank=True,
+        editable=False,
+        related_name="articles",
+        help_text="The embeds the body shows, kept in step with it on every save.",
+    )
     tags = TaggableManager(blank=True)
+    genre = models.CharField(
+        max_length=12,
+        choices=Genre,
+        default=Genre.NEWS,
+        blank=True,  # a form that leaves it out keeps the article's genre (news when new)
+        help_text="What kind of piece this is; opinion pieces are marked “Opinion” to readers.",
+    )
+    label = models.ForeignKey(
+        Label,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+        help_text="Optional, e.g. “Breaking” or “Video”.",
+    )
+    is_live_blog = models.BooleanField(
+        "runs as a live blog",
+        default=False,
+        editable=False,
+        help_text="Set when the desk runs the story as a live blog; its page then shows "
+        "the stream of updates under the body.",
+    )
     status = models.CharField(max_length=12, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         null=True, blank=True, help_text="Readers see the article from this time on."
@@ -339,6 +416,13 @@ class Article(models.Model):
                 condition=Q(status="published", updated_at__isnull=False),
                 name="article_updated_idx",
             ),
+            # The desk's lists show every status in publication order, at archive scale:
+            # the whole list, one status, one section.
+            models.Index(fields=["-published_at", "-id"], name="article_desk_order_idx"),
+            models.Index(fields=["status", "-published_at", "-id"], name="article_desk_status_idx"),
+            models.Index(
+                fields=["section", "-published_at", "-id"], name="article_desk_section_idx"
+            ),
         ]
         permissions = [
             ("publish_article", "Can publish, schedule, unpublish and kill articles"),
@@ -353,11 +437,18 @@ class Article(models.Model):
         Set `saved_by` on the instance to name the person saving in the revision;
         `revision=False` skips the revision (a first insert that a step saves again)."""
         revision = kwargs.pop("revision", True)
+        self.genre = self.genre or Genre.NEWS
         self.body = text.sanitize_html(self.body)
         self.word_count = text.count_words(self.body)
         self.reading_time = text.reading_minutes(
-            self.word_count, settings.NEWSROOM_WORDS_PER_MINUTE
+            self.word_count,
+            settings.NEWSROOM_WORDS_PER_MINUTE,
+            photos=len(body_markup.photo_ids(self.body)),
+            embeds=len(body_markup.embed_ids(self.body)),
         )
+        if self.status == Status.PUBLISHED:  # every path: the admin, imports, commands
+            body_markup.check_for_publication(self.body)
+        self.__dict__.pop("body_parts", None)
         saved_by = getattr(self, "saved_by", None)
         if self._state.adding and self.created_by_id is None and saved_by is not None:
             self.created_by = saved_by
@@ -366,12 +457,17 @@ class Article(models.Model):
             kwargs["update_fields"] = {*update_fields, "word_count", "reading_time"}
         with transaction.atomic():
             super().save(*args, **kwargs)
+            if update_fields is None or "body" in update_fields:
+                self.record_body_uses()
             old_slug = getattr(self, "_loaded_slug", None)
             if old_slug and old_slug != self.slug and self._loaded_status == Status.PUBLISHED:
                 self.redirect_from(reverse("articles:detail", args=[old_slug]))
             if update_fields is None and revision:
                 self.record_revision(saved_by)
+            if getattr(self, "_loaded_placing", None) != self.related_placing():
+                RelatedStories.placed(self, public=self.status == Status.PUBLISHED)
         self._loaded_slug, self._loaded_status = self.slug, self.status
+        self._loaded_placing = self.related_placing()
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -415,7 +511,14 @@ class Article(models.Model):
         article = super().from_db(db, field_names, values, **kwargs)
         article._loaded_slug = article.__dict__.get("slug")
         article._loaded_status = article.__dict__.get("status")
+        article._loaded_placing = article.related_placing()
         return article
+
+    def related_placing(self):
+        """What decides which stories this one is related to, and which it may be related
+        to (see articles.related)."""
+        return (self.__dict__.get("status"), self.__dict__.get("published_at"),
+                self.__dict__.get("section_id"))  # fmt: skip
 
     def redirect_from(self, old_path):
         """Answer `old_path` with a 301 to this article, without chains of redirects."""
@@ -437,6 +540,9 @@ class Article(models.Model):
             "body": self.body,
             "section": self.section_id,
             "status": self.status,
+            # Moving a live story's publish time or embargo is kept like its text.
+            "published_at": self.published_at.isoformat() if self.published_at else None,
+            "embargoed_until": self.embargoed_until.isoformat() if self.embargoed_until else None,
         }
 
     def related_revision_content(self):
@@ -518,6 +624,31 @@ class Article(models.Model):
         )
 
     @property
+    def state(self):
+        """Draft, In review, Scheduled, Embargoed, Published or Killed (see `State`)."""
+        if self.status != Status.PUBLISHED:
+            return State(self.status)
+        now = timezone.now()
+        publish_at, embargo = self.published_at, self.embargoed_until
+        if embargo and embargo > now and (publish_at is None or embargo > publish_at):
+            return State.EMBARGOED
+        if publish_at and publish_at > now:
+            return State.SCHEDULED
+        return State.PUBLISHED
+
+    @property
+    def state_time(self):
+        """The time that goes with the state: when a scheduled or embargoed article goes
+        public, when a public one went, when a killed one was withdrawn."""
+        state = self.state
+        if state == State.KILLED:
+            return self.killed_at
+        if state in (State.DRAFT, State.REVIEW):
+            return None
+        times = [when for when in (self.published_at, self.embargoed_until) if when]
+        return max(times, default=None)  # public from the later of the two
+
+    @property
     def description(self):
         """What the article says of itself where it is not open: the standfirst (else the
         headline) on one line, at most DESCRIPTION_CHARS long. Page metadata, social cards,
@@ -564,8 +695,41 @@ class Article(models.Model):
         return list(self.corrections.all()) if self.updated_at else []
 
     @property
+    def is_opinion(self):
+        return self.genre == Genre.OPINION
+
+    @property
     def is_killed(self):
         return self.status == Status.KILLED
+
+    def clean(self):
+        if self.status == Status.PUBLISHED:
+            body_markup.check_for_publication(text.sanitize_html(self.body))
+
+    def record_body_uses(self):
+        """Keep the relations to the photos and embeds in the body in step with it: they
+        protect a photo in a story from deletion and name the stories an embed is in."""
+        in_body = Photo.objects.filter(pk__in=body_markup.photo_ids(self.body))
+        photo_ids = set(in_body.values_list("pk", flat=True))
+        BodyPhoto.objects.filter(article=self).exclude(photo_id__in=photo_ids).delete()
+        BodyPhoto.objects.bulk_create(
+            [BodyPhoto(article=self, photo_id=pk) for pk in photo_ids], ignore_conflicts=True
+        )
+        self.body_embeds.set(Embed.objects.filter(pk__in=body_markup.embed_ids(self.body)))
+
+    @cached_property
+    def body_parts(self):
+        """The photos and embeds the body shows, loaded once."""
+        return body_markup.Parts(self.body)
+
+    @property
+    def body_html(self):
+        """The body as readers get it, photos, galleries and embeds in full."""
+        return body_markup.render(self.body, self.body_parts)
+
+    def absolute_body_html(self, absolute):
+        """The body with every image address a full one, for feed readers."""
+        return body_markup.render(self.body, self.body_parts, absolute=absolute)
 
     def missing_for_publication(self):
         """What an editor must add before this article can go public, in readers' order."""
@@ -584,10 +748,29 @@ class Article(models.Model):
                 missing.append("the lead photo's credit")
             if not lead.photo.alt_text.strip():
                 missing.append("the lead photo's alt text")
+        missing.extend(body_markup.photo_problems(self.body))
+        return missing
+
+    def missing_while_public(self):
+        """What a published (or scheduled) article may never lack: a byline, and its lead
+        photo's credit and alt text when it has a lead photo. Importers publish only what
+        lacks none of it."""
+        missing = [] if self.credits.exists() else ["an author"]
+        lead = Caption.objects.filter(article_id=self.pk).select_related("photo").first()
+        if lead is not None:
+            if not lead.photo.credit.strip():
+                missing.append("the lead photo's credit")
+            if not lead.photo.alt_text.strip():
+                missing.append("the lead photo's alt text")
         return missing
 
     def submit_for_review(self):
         self.status = Status.REVIEW
+        self.save()
+
+    def return_to_draft(self):
+        """Back to the writer from review: sent back by an editor or withdrawn."""
+        self.status = Status.DRAFT
         self.save()
 
     def schedule(self, at):
@@ -688,12 +871,42 @@ class Caption(models.Model):
             self.text = self.photo.caption
         super().save(*args, **kwargs)
 
+    def clean(self):
+        """A published (or scheduled) article's lead photo has its credit and alt text."""
+        if not self.photo_id or not self.article_id:
+            return
+        missing = [name for name, value in (("credit", self.photo.credit),
+                   ("alt text", self.photo.alt_text)) if not value.strip()]  # fmt: skip
+        if missing and Article.objects.filter(pk=self.article_id, status=Status.PUBLISHED).exists():
+            raise ValidationError(
+                "This article is published: its lead photo needs its %(missing)s. Add them "
+                "to the photo first.",
+                code="public_rules",
+                params={"missing": " and ".join(missing)},
+            )
+
     @property
     def credit(self):
         return self.photo.credit
 
     def cache_tags(self):
         return _pages_of_article(self.article_id)
+
+
+class BodyPhoto(models.Model):
+    """A photo shown inside an article's body, inline or in a gallery (the body holds its
+    caption there). A photo in a story cannot be deleted, like a lead photo."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="body_photo_uses")
+    photo = models.ForeignKey(Photo, on_delete=models.PROTECT, related_name="body_uses")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["article", "photo"], name="unique_body_photo")
+        ]
+
+    def __str__(self):
+        return f"{self.photo} in {self.article}"
 
 
 class AuditEntry(models.Model):

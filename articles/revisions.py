@@ -30,6 +30,21 @@ FIELDS = [
     ("lead", "Caption", _caption),
     ("status", "Status", lambda content: content["status"]),
 ]
+# An autosaved draft is a revision whose content carries this key: what someone typed
+# and has not saved yet. It is never the article's text; the saves are the other revisions.
+DRAFT_KEY = "draft"
+
+
+def saved(article):
+    """The article's revisions made by saves, newest first (autosaved drafts left out)."""
+    return article.revisions.exclude(content__has_key=DRAFT_KEY)
+
+
+def drafts(article):
+    """The article's autosaved drafts, newest first."""
+    return article.revisions.filter(content__has_key=DRAFT_KEY)
+
+
 # Commas are words of their own, so lists of authors and tags differ item by item.
 _TOKEN = re.compile(r"\s+|,|[^\s,]+")
 

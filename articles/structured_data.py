@@ -15,11 +15,20 @@ from django.utils.safestring import mark_safe
 
 from photos import crops
 
+from . import body as body_markup
+from .models import Genre
+
 # Inside <script>, "</script>" or "<!--" in a headline would end the block early.
 _SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 LOGO = ("img/logo.png", 600, 60)
 # Google shows at most this many characters of a headline.
 HEADLINE_LIMIT = 110
+# The schema.org type of each genre of article.
+GENRE_TYPES = {
+    Genre.NEWS: "NewsArticle",
+    Genre.ANALYSIS: "AnalysisNewsArticle",
+    Genre.OPINION: "OpinionNewsArticle",
+}
 
 
 def json_ld_script(data):
@@ -72,7 +81,7 @@ def news_article(article, absolute):
     url = absolute(article.get_absolute_url())
     data = {
         "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@type": GENRE_TYPES.get(article.genre, "NewsArticle"),
         "@id": url,
         "url": url,
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
@@ -93,6 +102,11 @@ def news_article(article, absolute):
     if keywords:
         data["keywords"] = keywords
     lead = article.lead_photo
-    if lead:
-        data["image"] = lead_images(lead, absolute)
+    images = lead_images(lead, absolute) if lead else []
+    images += body_markup.image_objects(article.body_parts, absolute)  # inline photos too
+    if images:
+        data["image"] = images
+    videos = body_markup.video_objects(article.body_parts, absolute)
+    if videos:
+        data["video"] = videos
     return data

@@ -4,7 +4,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 from taggit.models import Tag
 
-from lib.pagecache import CONTENT, depends_on
+from lib.pagecache import depends_on
 from lib.pagination import seek_request
 
 from . import metadata, previews
@@ -12,10 +12,11 @@ from . import search as article_search
 from .models import Article, Author, Correction, Section, tag_cache_tag
 
 
-@depends_on(lambda slug: [Article.cache_tag(slug), CONTENT])
+@depends_on(lambda slug: [Article.cache_tag(slug)])
 def detail(request, slug):
-    """The story. The page also carries the latest News Feed entries and stories beside
-    it, so any content change reaches it."""
+    """The story. The News Feed and the stories beside it are holes of the page, filled as
+    it is answered (articles.blocks, feed.blocks): the page itself shows the story alone,
+    and is kept until the story changes."""
     try:
         article = Article.objects.published().for_page().get(slug=slug)
     except Article.DoesNotExist:

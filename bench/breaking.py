@@ -16,23 +16,18 @@ import sys
 import threading
 import time
 
+from bench.common import ROOT, http_get
+
 SHARES = {"feed": 4, "article": 5, "search": 1}  # of every 10 requests
 
 
 def mix_paths(plan):
-    """1,000 paths in the mix's proportions, interleaved, the articles in turn."""
-    articles = plan["article_urls"]
+    """1,000 paths in the mix's proportions, interleaved, each article in turn."""
+    articles = iter(plan["article_urls"] * 2)
     order = [name for name, share in SHARES.items() for _ in range(share)]
-    paths = []
-    for number in range(1000):
-        kind = order[number % len(order)]
-        if kind == "feed":
-            paths.append(plan["urls"]["feed_first"])
-        elif kind == "article":
-            paths.append(articles[(number // len(order) * SHARES["article"]) % len(articles)])
-        else:
-            paths.append(plan["urls"]["search"])
-    return paths
+    kinds = [order[number % len(order)] for number in range(1000)]
+    pages = {"feed": plan["urls"]["feed_first"], "search": plan["urls"]["search"]}
+    return [next(articles) if kind == "article" else pages[kind] for kind in kinds]
 
 
 class ProductionServer:
@@ -44,8 +39,6 @@ class ProductionServer:
         self.base = f"http://127.0.0.1:{args.port}"
 
     def __enter__(self):
-        from bench.run import ROOT, http_get
-
         self.log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
@@ -108,8 +101,6 @@ class Checker(threading.Thread):
         self.done.set()
 
     def _check(self, latest):
-        from bench.run import http_get
-
         for path, marker in (
             ("/", latest["entry_headline"]),
             (latest["article_path"], latest["article_headline"]),
@@ -138,8 +129,6 @@ def run(args, plan, env_for, wrk, log, results):
     figures = {"connections": args.mix_connections, "duration_s": args.mix_duration}
     with ProductionServer(args, env, results / "gunicorn-breaking.log") as server:
         for path in dict.fromkeys(paths):  # the first readers fill the cache
-            from bench.run import http_get
-
             http_get(server.base + path)
         log(f"\nBreaking news: {args.mix_connections} connections for {args.mix_duration} s…")
         figures["quiet"] = wrk(

@@ -17,27 +17,28 @@ import statistics
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from datetime import UTC, datetime
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import psycopg
 
-from bench import breaking
+from bench import admin_pages, breaking, polling
+from bench.common import (
+    RESULTS,
+    ROOT,
+    database_rows,
+    http_get,
+    log,
+    production_env,
+    with_database,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench-results"
 PAGES = ["feed_first", "feed_deep", "article", "search"]
-# Articles whose page the ceilings take apart (bench/urls.py, with the feed's first
-# batch); each app-server process loads them once, as it starts.
-CEILING_ARTICLES = 30
-SECRET_KEY = "bench-only-not-a-secret-" + "x" * 40
-
-
-def log(message):
-    print(message, flush=True)
+# The benchmark's 500 article URLs are drawn from the newest 10,000 published stories.
+RELATED_CHOSEN = 10_000
+# The parts of a run: the pages uncached and cached, the breaking-news load, 1,000 open
+# tabs polling (bench/polling.py) and the admin at 100,000 articles (bench/admin_pages.py).
+MODES = ["uncached", "cached", "breaking", "polling", "admin"]
 
 
 def parse_args():
@@ -87,30 +88,15 @@ def parse_args():
     parser.add_argument(
         "--modes",
         nargs="+",
-        choices=["uncached", "cached", "breaking"],
-        default=["uncached", "cached", "breaking"],
+        choices=MODES,
+        default=MODES,
         help="Run only these halves (a partial run reports only its own targets).",
     )
     return parser.parse_args()
 
 
 def env_for(args, **extra):
-    env = {
-        **os.environ,
-        "DATABASE_URL": args.database_url,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": SECRET_KEY,
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
-        # HTTPS is terminated by the proxy in production; wrk sends what the proxy would.
-        "DJANGO_BEHIND_TLS_PROXY": "1",
-        "NEWSROOM_STATIC_ROOT": str(RESULTS / "static"),
-        "NEWSROOM_MEDIA_ROOT": str(RESULTS / "media"),
-        "DJANGO_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": args.settings,
-    }
-    env.update({key: str(value) for key, value in extra.items()})
-    return env
+    return production_env(args.database_url, DJANGO_SETTINGS_MODULE=args.settings, **extra)
 
 
 def manage(args, *command, capture=False, **extra):
@@ -124,19 +110,12 @@ def manage(args, *command, capture=False, **extra):
     )
 
 
-def with_database(url, name):
-    """`url` naming database `name`, keeping host, port, socket and options."""
-    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
-
-
-def database_rows(url):
-    try:
-        with psycopg.connect(url, connect_timeout=3) as conn:
-            articles = conn.execute("SELECT count(*) FROM articles_article").fetchone()[0]
-            entries = conn.execute("SELECT count(*) FROM feed_feedentry").fetchone()[0]
-            return articles, entries
-    except psycopg.Error:
-        return None
+def create_database(url):
+    """Create the database `url` names unless it exists."""
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(with_database(url, "postgres"), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
 
 
 def prepare_database(args):
@@ -148,6 +127,7 @@ def prepare_database(args):
     wanted_ok = rows and rows[0] == args.articles and rows[1] >= args.entries
     if wanted_ok and not args.reseed:
         log(f"Reusing {name}: {rows[0]} articles, {rows[1]} feed entries.")
+        choose_related(args)
         return
     with psycopg.connect(admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
@@ -159,6 +139,13 @@ def prepare_database(args):
     log(f"Seeded in {time.perf_counter() - started:.0f} s.")
     with psycopg.connect(args.database_url, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")
+    choose_related(args)
+
+
+def choose_related(args):
+    """Related stories are chosen as each story is published; bulk seeding skips that, so
+    they are chosen here for the stories the benchmark may visit (the newest)."""
+    manage(args, "choose_related", "--latest", str(RELATED_CHOSEN), "--quiet")
 
 
 def targets(args):
@@ -171,15 +158,6 @@ def targets(args):
         capture_output=True,
     )
     return json.loads(result.stdout)
-
-
-def http_get(url):
-    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
-    try:
-        with urllib.request.urlopen(request, timeout=30) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as error:
-        return error.code, error.read()
 
 
 class Server:
@@ -199,7 +177,6 @@ class Server:
             GUNICORN_THREADS=args.threads,
             # Processes keep their database connections, so every backend's CPU is read.
             DATABASE_CONN_MAX_AGE=24 * 3600,
-            **({} if cached else {"BENCH_CEILING_FILE": RESULTS / "ceiling-articles.txt"}),
         )
         self.process = None
 
@@ -217,12 +194,6 @@ class Server:
                 f"127.0.0.1:{self.args.port}",
                 "--workers",
                 str(self.args.workers),
-                # A worker replaced mid-run would pay its start-up inside a measured run.
-                "--max-requests",
-                "0",
-                # Both workers serve from the first measured run on (the ceilings are
-                # loaded once, before the fork).
-                "--preload",
             ],
             cwd=ROOT,
             env=self.env,
@@ -360,15 +331,6 @@ def run_pages(args, server, plan, cached):
         for paths in page_urls.values():
             for path in paths:
                 http_get(server.base + path)
-    else:  # the article and feed pages taken apart: their SQL alone, their rendering alone
-        ceilings = {"article": range(CEILING_ARTICLES), "feed": range(1)}
-        for page, numbers in ceilings.items():
-            for part in ("sql", "render"):
-                page_urls[f"{page}_{part}"] = [f"/__ceiling__/{page}/{part}/{n}/" for n in numbers]
-        for name in ("article_sql", "article_render", "feed_sql", "feed_render"):
-            status, _body = http_get(server.base + page_urls[name][0])
-            if status != 200:
-                raise SystemExit(f"The {name} ceiling answered {status}; see {server.log.name}")
     # Pages take turns with the floor, so each share compares runs made moments apart.
     runs = {name: [] for name in page_urls}
     for _ in range(args.rounds):
@@ -413,10 +375,9 @@ def main():
     prepare_database(args)
     manage(args, "collectstatic", "--no-input", "-v0")
     plan = targets(args)
-    ceiling_paths = plan["article_urls"][:CEILING_ARTICLES]
-    (RESULTS / "ceiling-articles.txt").write_text("\n".join(ceiling_paths) + "\n")
     log(f"Data: {plan['counts']}")
-    log(f"Queries per page (uncached): {plan['queries_per_page']}")
+    log(f"Queries per page (uncached, blocks built): {plan['queries_per_page']}")
+    log(f"  with the shared blocks kept: {plan['queries_per_page_with_blocks_kept']}")
 
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -438,6 +399,7 @@ def main():
         "data": plan["counts"],
         "urls": plan["urls"],
         "queries_per_page": plan["queries_per_page"],
+        "queries_per_page_with_blocks_kept": plan["queries_per_page_with_blocks_kept"],
         "article_query_counts_seen": plan["article_query_counts_seen"],
     }
     for label, cached in (("uncached", False), ("cached", True)):
@@ -452,6 +414,19 @@ def main():
             report[label] = run_pages(args, server, plan, cached)
     if "breaking" in args.modes:
         report["breaking_news"] = breaking.run(args, plan, env_for, wrk, log, RESULTS)
+    if "polling" in args.modes:
+        log("\nPolling: 1,000 open tabs for 120 s…")
+        database_url = with_database(args.database_url, "newsroom_polling")
+        create_database(database_url)
+        report["polling"] = polling.measure(
+            database_url=database_url, redis_url=args.redis_url, port=args.port + 1
+        )
+        log(f"  gunicorn {report['polling']['gunicorn_core_share']:.3f} of one core")
+    if "admin" in args.modes:
+        log("\nThe admin at 100,000 articles…")
+        report["admin"] = admin_pages.measure(with_database(args.database_url, "nr_bench_admin"))
+        for name, page in report["admin"]["pages"].items():
+            log(f"  {name:<32} {page['median_ms']:>7.1f} ms median, {page['queries']} queries")
 
     report["machine"]["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
     report["targets"] = {}
@@ -468,10 +443,8 @@ def main():
                 ),
                 "by_cpu_per_request": {
                     name: uncached[name]["cpu_share_of_floor"]
-                    for name in (
-                        *("article", "article_sql", "article_render"),
-                        *("feed_first", "feed_sql", "feed_render"),
-                    )
+                    for name in ("article", "feed_first", "feed_deep", "search")
+                    if name in uncached and "cpu_share_of_floor" in uncached[name]
                 },
             }
         )
@@ -490,6 +463,14 @@ def main():
                 "breaking_stale_answers_zero": news["stale_answers"],
             }
         )
+    if polling_figures := report.get("polling"):
+        report["targets"]["polling_1000_tabs_core_share_under_0.05"] = polling_figures[
+            "gunicorn_core_share"
+        ]
+    if admin := report.get("admin"):
+        report["targets"]["admin_median_ms_under_150"] = {
+            name: page["median_ms"] for name, page in admin["pages"].items()
+        }
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     out = RESULTS / f"bench-{args.articles}-{stamp}.json"
     out.write_text(json.dumps(report, indent=2))

@@ -1,4 +1,4 @@
-"""The production WSGI application with the floor and ceiling views added to its URLs."""
+"""The production WSGI application with the floor added to its URLs."""
 
 import os
 
@@ -13,11 +13,3 @@ settings.ROOT_URLCONF = "bench.urls"
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 
 application = get_wsgi_application()
-
-if os.environ.get("BENCH_CEILING_FILE"):  # before serving, so no measured run pays for it
-    from django.db import connections  # noqa: E402
-
-    from bench.urls import prepare_ceilings  # noqa: E402
-
-    prepare_ceilings()
-    connections.close_all()

@@ -14,10 +14,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from taggit.models import Tag
 from taggit.utils import parse_tags
 
-from articles import previews, revisions
+from articles import previews, revisions, text
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -27,16 +28,25 @@ from articles.models import (
     Caption,
     Correction,
     Section,
+    State,
     Status,
 )
 from feed.models import FeedEntry
+from labels.models import Label
 from lib import purging
 from lib.params import whole_number
 from photos import images
 from photos.models import Photo
 
-from . import workflow
-from .editor import body_widget
+from . import focal_point, live, roles, workflow  # noqa: F401  (live: the live blogs' and labels' admin)
+from .autosave import AutosaveAdmin
+from .changelists import DeskChangeListMixin
+from .conflicts import ConflictAdmin
+from .editor import BodyEditorViews, FeedEntryMediaForm, body_widget
+from .focal_point import FocalPointFields
+from .livepreview import LivePreviewAdmin
+from .models import Notification
+from .widgets import EditingMedia, PhotoChooserFields, PhotoChooserViews
 
 
 # The body editor offers exactly what the server-side sanitiser keeps (articles.text).
@@ -44,7 +54,7 @@ def thumbnail(photo, width=80):
     if not photo or not photo.image:
         return "—"
     return format_html(
-        '<img src="{}" width="{}" alt="{}" style="height:auto">',
+        '<img src="{}" width="{}" alt="{}" class="desk-thumb">',
         photo.fallback_url,
         width,
         photo.alt_text,
@@ -74,7 +84,7 @@ class PhotoUploadField(forms.FileField):
         return upload
 
 
-class PhotoAdminForm(forms.ModelForm):
+class PhotoAdminForm(FocalPointFields, forms.ModelForm):
     # Set (by PhotoAdmin) when saving the checked upload failed: shown on the image field.
     save_error = None
 
@@ -87,7 +97,7 @@ class PhotoAdminForm(forms.ModelForm):
 
     class Meta:
         model = Photo
-        fields = ["image", "alt_text", "caption", "credit"]
+        fields = ["image", "alt_text", "caption", "credit", *focal_point.FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,14 +112,14 @@ class PhotoAdminForm(forms.ModelForm):
 
 
 @admin.register(Photo)
-class PhotoAdmin(admin.ModelAdmin):
+class PhotoAdmin(PhotoChooserViews, admin.ModelAdmin):
     form = PhotoAdminForm
     list_display = ["preview", "__str__", "credit", "dimensions", "uploaded_by", "uploaded_at"]
     list_filter = ["uploaded_at"]
     search_fields = ["caption", "alt_text", "credit"]
     readonly_fields = ["preview_large", "width", "height", "uploaded_by", "uploaded_at"]
-    fields = ["image", "preview_large", "alt_text", "caption", "credit", "width", "height",
-              "uploaded_by", "uploaded_at"]  # fmt: skip
+    fields = ["image", "preview_large", "alt_text", "caption", "credit", *focal_point.FIELDS,
+              "width", "height", "uploaded_by", "uploaded_at"]  # fmt: skip
     date_hierarchy = "uploaded_at"
 
     def has_change_permission(self, request, obj=None):
@@ -165,22 +175,32 @@ class PhotoAdmin(admin.ModelAdmin):
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(PhotoChooserFields, admin.ModelAdmin):
     list_display = ["name", "role", "user"]
     search_fields = ["name", "role"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["photo", "user"]
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or roles.can_edit_author(request.user, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        # A writer edits their own profile, not whose profile it is.
+        return [] if request.user.has_perm("articles.add_author") else ["user"]
 
 
 class PublishedArticleInlineFormSet(forms.BaseInlineFormSet):
     """A public article keeps what publishing required: its byline and its lead photo."""
 
     required_message = ""
+    # Set by the inline when this very click unpublishes or kills the article.
+    leaving_public = False
 
     def clean(self):
         super().clean()
         article = self.instance
-        if not article.pk or article.status != Status.PUBLISHED:
+        if not article.pk or article.status != Status.PUBLISHED or self.leaving_public:
             return
         kept = [
             form
@@ -200,8 +220,26 @@ class BylineFormSet(PublishedArticleInlineFormSet):
 class LeadPhotoFormSet(PublishedArticleInlineFormSet):
     required_message = "A published article needs its lead photo: unpublish it first."
 
+    def clean(self):
+        # It cannot lose its photo; one published without (an import) is still saved.
+        if any(form.instance.pk for form in self.forms):
+            return super().clean()
+        return forms.BaseInlineFormSet.clean(self)
 
-class ArticleAuthorInline(admin.TabularInline):
+
+class PublishedRuleInline:
+    """Tells the formset whether the click takes the article off the site."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.leaving_public = request.POST.get("_workflow") in (
+            workflow.UNPUBLISH,
+            workflow.KILL,
+        )
+        return formset
+
+
+class ArticleAuthorInline(PublishedRuleInline, admin.TabularInline):
     model = ArticleAuthor
     formset = BylineFormSet
     extra = 1
@@ -210,7 +248,7 @@ class ArticleAuthorInline(admin.TabularInline):
     verbose_name_plural = "authors (in byline order)"
 
 
-class CaptionInline(admin.StackedInline):
+class CaptionInline(PublishedRuleInline, PhotoChooserFields, admin.StackedInline):
     model = Caption
     formset = LeadPhotoFormSet
     can_delete = True
@@ -259,12 +297,23 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        fields = ["section", "headline", "slug", "standfirst", "body", "status",
+        # The status changes only through the workflow steps (the publishing panel).
+        fields = ["section", "headline", "slug", "standfirst", "body", "genre", "label",
                   "published_at", "embargoed_until", "updated_at"]  # fmt: skip
         widgets = {"body": body_widget()}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        for name in ("published_at", "embargoed_until", "updated_at"):
+            if name in self.fields:
+                field = self.fields[name]
+                field.help_text = f"{field.help_text} {workflow.time_zone_hint()}".strip()
+        if "published_at" in self.fields and self.instance.state == State.EMBARGOED:
+            until = workflow.local_time(self.instance.embargoed_until)
+            self.fields["published_at"].help_text = (
+                f"Held back by the embargo: readers see the article from {until}, not before. "
+                f"{workflow.time_zone_hint()}"
+            )
         if self.instance.pk:
             self.initial["tags"] = list(self.instance.tags.all())
             self.initial["loaded_version"] = self.instance.modified_at.isoformat()
@@ -293,7 +342,7 @@ class ArticleAdminForm(forms.ModelForm):
         current = rows.values_list("modified_at", flat=True).first()
         if current is None or current.isoformat() == loaded_version:
             return
-        latest = self.instance.revisions.select_related("saved_by").first()
+        latest = revisions.saved(self.instance).select_related("saved_by").first()
         who = (
             latest.saved_by.get_full_name() or latest.saved_by.get_username()
             if (latest and latest.saved_by)
@@ -301,27 +350,57 @@ class ArticleAdminForm(forms.ModelForm):
         )
         raise forms.ValidationError(
             "%(who)s saved this article at %(time)s, after you opened it. Your changes were "
-            "not saved: copy them, reload the page and apply them again.",
+            "not saved: compare them with theirs below, then save again to keep yours.",
             code="edit_conflict",
             params={"who": who, "time": timezone.localtime(current).strftime("%H:%M:%S")},
         )
 
 
-EDITOR_ONLY_FIELDS = ["status", "published_at", "embargoed_until", "updated_at"]
+EDITOR_ONLY_FIELDS = ["published_at", "embargoed_until", "updated_at"]
+
+
+class StateFilter(admin.SimpleListFilter):
+    """Scheduled and embargoed stories apart from the public ones, by the clock."""
+
+    title = "state"
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):
+        return State.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in State.values:
+            return queryset.in_state(self.value())
+        return queryset
+
+
+def state_label(article):
+    """“Scheduled: 2 Dec 2026 14:00 EET (UTC+02:00)”: the state and the time it turns on."""
+    state, when = article.state, article.state_time
+    return f"{state.label}: {workflow.local_time(when)}" if when else state.label
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(
+    DeskChangeListMixin,
+    AutosaveAdmin,
+    ConflictAdmin,
+    LivePreviewAdmin,
+    BodyEditorViews,
+    admin.ModelAdmin,
+):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
-    list_display = ["headline", "status", "section", "published_at", "updated_at",
+    list_display = ["headline", "state", "section", "public_from", "updated_at",
                     "author_names", "reading_time"]  # fmt: skip
-    list_filter = ["status", "section", "published_at"]
+    list_filter = [StateFilter, "section", "published_at"]
     list_select_related = ["section"]
     search_fields = ["headline", "standfirst", "slug"]
+    # At archive scale (desk/changelists.py): full-text search, no body read for the list.
+    search_document, exact_search_fields = "search_document", ["slug"]
+    list_deferred = ["body", "search_document"]
     prepopulated_fields = {"slug": ["headline"]}
     autocomplete_fields = ["section"]
-    date_hierarchy = "published_at"
     inlines = [ArticleAuthorInline, CaptionInline, CorrectionInline]
     actions = ["publish_selected", "unpublish_selected"]
 
@@ -334,6 +413,12 @@ class ArticleAdmin(admin.ModelAdmin):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or workflow.can_edit(request.user, obj))
 
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, ArticleAuthorInline) and obj.pk is None and request.method == "GET":
+            kwargs["initial"] = roles.byline_initial(request.user)  # the creator's byline
+        return kwargs
+
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
         if obj is None or obj.status != Status.PUBLISHED:
@@ -341,29 +426,27 @@ class ArticleAdmin(admin.ModelAdmin):
         return inlines
 
     def get_fieldsets(self, request, obj=None):
-        editor = workflow.is_editor(request.user)
-        publishing = (
-            ["status", "published_at", "embargoed_until", "substantive_update", "updated_at"]
-            if editor
-            else ["status", "published_at"]
-        )
-        return [
+        # Whoever may only read the article sees its body as readers would, never its HTML.
+        body = "body" if obj is None or self.has_change_permission(request, obj) else "body_text"
+        fieldsets = [
             (
                 None,
-                {"fields": ["section", "headline", "slug", "standfirst", "body", "loaded_version"]},
+                {"fields": ["section", "headline", "slug", "standfirst", body, "loaded_version"]},
             ),  # fmt: skip
             ("Tags", {"fields": ["tags", "new_tags"]}),
-            ("Publishing", {"fields": publishing}),
-            ("Preview and history", {"fields": ["preview_link", "history_link"]}),
-            ("Figures", {"fields": ["reading_time", "word_count", "created_at", "modified_at"]}),
+            ("Genre and label", {"fields": ["genre", "label"]}),
         ]
+        if workflow.is_editor(request.user):
+            times = ["published_at", "embargoed_until", "substantive_update", "updated_at"]
+            fieldsets.append(("Publishing times", {"fields": times}))
+        fieldsets.append(
+            ("Figures", {"fields": ["reading_time", "word_count", "created_at", "modified_at"]})
+        )
+        return fieldsets
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["reading_time", "word_count", "created_at", "modified_at", "preview_link",
-                  "history_link"]  # fmt: skip
-        if not workflow.is_editor(request.user):
-            fields += ["status", "published_at"]
-        return fields
+        return ["reading_time", "word_count", "created_at", "modified_at", "preview_link",
+                "history_link", "body_text"]  # fmt: skip
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
@@ -410,17 +493,52 @@ class ArticleAdmin(admin.ModelAdmin):
             action = request.POST.get("_workflow")
             if action and action not in workflow.available_actions(request.user, obj):
                 raise PermissionDenied("That workflow step is not open to you.")
+        can_change = obj is None or self.has_change_permission(request, obj)
         extra_context = {
             **(extra_context or {}),
             "workflow_actions": [
                 (name, workflow.LABELS[name])
                 for name in workflow.available_actions(request.user, obj)
+                if name != workflow.WITHDRAW
             ]
-            if obj is None or self.has_change_permission(request, obj)
+            if can_change
             else [],
-            "can_revoke_previews": obj is not None and self.has_change_permission(request, obj),
+            "can_revoke_previews": obj is not None and can_change,
+            "publishing": self.publishing_panel(request, obj),
         }
         return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def publishing_panel(self, request, article):
+        """What the panel at the top of the form shows: where the article stands, its
+        times, its preview, who saved it last, and what the desk said of it."""
+        panel = {"time_zone_hint": workflow.time_zone_hint(), "state": State.DRAFT.label}
+        if article is None:
+            return panel
+        latest = revisions.saved(article).select_related("saved_by").first()
+        expires = timezone.localtime(previews.expires_at())
+        state = article.state
+        panel.update(
+            state=state.label,
+            state_key=state.value,
+            state_line=state_label(article),
+            scheduled_for=workflow.local_time(article.published_at)
+            if state == State.SCHEDULED
+            else "",
+            embargoed_until=workflow.local_time(article.embargoed_until)
+            if state == State.EMBARGOED
+            else "",
+            preview_url=previews.preview_url(article),
+            preview_expires=f"{expires:%d %b %Y %H:%M}",
+            revisions_url=reverse("admin:articles_article_revisions", args=[article.pk]),
+            last_saved_by=(latest.saved_by.get_full_name() or latest.saved_by.get_username())
+            if latest and latest.saved_by
+            else "",
+            last_saved_at=workflow.local_time(latest.saved_at) if latest else "",
+            review_comment=workflow.review_comment(article),
+            can_withdraw=workflow.can_withdraw(request.user, article),
+            withdraw_url=reverse("admin:articles_article_withdraw", args=[article.pk]),
+        )
+        return panel
 
     def changelist_view(self, request, extra_context=None):
         action = request.POST.get("action")
@@ -434,6 +552,26 @@ class ArticleAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .prefetch_related(Prefetch("credits", ArticleAuthor.objects.select_related("author")))
         )
+
+    @admin.display(description="State", ordering="status")
+    def state(self, article):
+        return format_html(
+            '<span class="desk-state desk-state--{}">{}</span>',
+            article.state.value,
+            article.state.label,
+        )
+
+    @admin.display(description="Public from", ordering="published_at")
+    def public_from(self, article):
+        """When readers see it: the embargo's end when one holds, never an earlier time."""
+        when = article.state_time if article.status == Status.PUBLISHED else None
+        return workflow.local_time(when) if when else "—"
+
+    @admin.display(description="Body")
+    def body_text(self, article):
+        # Cleaned again by the sanitiser readers' pages trust, whatever saved the row.
+        clean = text.sanitize_html(article.body)
+        return mark_safe(f'<div class="desk-body-read">{clean}</div>')
 
     @admin.display(description="Authors")
     def author_names(self, article):
@@ -461,36 +599,19 @@ class ArticleAdmin(admin.ModelAdmin):
         return format_html(
             '<a href="{}">Revisions ({})</a>',
             reverse("admin:articles_article_revisions", args=[article.pk]),
-            article.revisions.count(),
+            revisions.saved(article).count(),
         )
 
     # Saving --------------------------------------------------------------------------------
 
     def requested_step(self, request, form):
-        """The workflow step a save asks for: a button, or an editor's status choice."""
-        step = request.POST.get("_workflow")
-        if step or "status" not in form.changed_data:
-            return step
-        status, was = form.cleaned_data["status"], form.initial.get("status")
-        if status == Status.DRAFT and was != Status.PUBLISHED:
-            return None  # sent back to the writer: nothing public changes
-        published_at = form.cleaned_data.get("published_at")
-        return {
-            Status.PUBLISHED: workflow.SCHEDULE
-            if published_at and published_at > timezone.now()
-            else workflow.PUBLISH,
-            Status.DRAFT: workflow.UNPUBLISH,
-            Status.REVIEW: workflow.SUBMIT,
-            Status.KILLED: workflow.KILL,
-        }[status]
+        """The workflow step a save asks for: one of the panel's buttons, or none."""
+        return request.POST.get("_workflow") or None
 
     def save_model(self, request, obj, form, change):
         """The article is saved with its inlines by one desk step in `save_related`; a
         new one is only inserted here first, so the inlines have a row to point at."""
         obj.saved_by = request.user
-        if self.requested_step(request, form) and "status" in form.changed_data:
-            # The status changes only through the workflow step.
-            obj.status = form.initial.get("status", Status.DRAFT)
         if not change:
             obj.save(revision=False)  # the step below records the one revision
 
@@ -520,15 +641,17 @@ class ArticleAdmin(admin.ModelAdmin):
             if step == workflow.SUBMIT:
                 workflow.submit_for_review(article, user, changes=changes)
                 messages.success(request, "Submitted for review: an editor will take it on.")
+            elif step == workflow.SEND_BACK:
+                comment = request.POST.get("_review_comment", "")
+                workflow.send_back(article, user, comment, changes=changes)
+                messages.success(request, "Sent back to the writer with your comment.")
             elif step == workflow.PUBLISH:
                 workflow.publish_now(article, user, substantive_update=substantive, changes=changes)
-                messages.success(request, "Published: readers can see it now.")
+                messages.success(request, self.public_message("Published", article))
             elif step == workflow.SCHEDULE:
                 at = self.schedule_time(request, form)
                 workflow.schedule(article, user, at, changes=changes)
-                messages.success(
-                    request, f"Scheduled: public from {timezone.localtime(at):%d %b %Y %H:%M}."
-                )
+                messages.success(request, self.public_message("Scheduled", article))
             elif step == workflow.UNPUBLISH:
                 workflow.unpublish(article, user, changes=changes)
                 messages.success(request, "Unpublished: readers no longer see it.")
@@ -545,6 +668,15 @@ class ArticleAdmin(admin.ModelAdmin):
         except ValueError as refusal:  # refused before anything was saved: keep the edits
             messages.error(request, str(refusal))
             workflow.keep_changes(article, user, changes=changes)
+
+    @staticmethod
+    def public_message(done, article):
+        """What a publishing step tells the editor: while an embargo or a schedule holds,
+        when readers will see the story, and never that they see it now."""
+        if article.state == State.PUBLISHED:
+            return f"{done}: readers can see it now."
+        hold = "under embargo" if article.state == State.EMBARGOED else "not public yet"
+        return f"{done}, {hold}: readers see it from {workflow.local_time(article.state_time)}."
 
     def schedule_time(self, request, form):
         value = request.POST.get("_schedule_at", "").strip()
@@ -612,6 +744,8 @@ class ArticleAdmin(admin.ModelAdmin):
                  name="articles_article_restore"),
             path("<int:pk>/previews/revoke/", view(self.revoke_previews_view),
                  name="articles_article_revoke_previews"),
+            path("<int:pk>/withdraw/", view(self.withdraw_view),
+                 name="articles_article_withdraw"),
         ] + super().get_urls()  # fmt: skip
 
     def _article_for(self, request, pk, *, change=False):
@@ -637,7 +771,7 @@ class ArticleAdmin(admin.ModelAdmin):
     def revisions_view(self, request, pk):
         article = self._article_for(request, pk)
         context = self._context(request, article, f"Revisions of “{article}”")
-        context["revisions"] = article.revisions.select_related("saved_by")
+        context["revisions"] = revisions.saved(article).select_related("saved_by")
         return TemplateResponse(request, "admin/articles/article/revisions.html", context)
 
     def compare_view(self, request, pk):
@@ -664,6 +798,15 @@ class ArticleAdmin(admin.ModelAdmin):
         )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
 
+    def withdraw_view(self, request, pk):
+        """The writer takes a submitted story back from review (a POST from the panel)."""
+        article = self._article_for(request, pk)
+        if request.method != "POST":
+            raise PermissionDenied("Withdraw with the button on the article's page.")
+        workflow.withdraw(article, request.user)
+        messages.success(request, "Withdrawn from review: fix it, then submit it again.")
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
     def restore_view(self, request, pk, revision):
         article = self._article_for(request, pk, change=True)
         revision = get_object_or_404(ArticleRevision, pk=revision, article=article)
@@ -682,7 +825,9 @@ class ArticleAdmin(admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     """The newsroom's record of who published, scheduled, killed, corrected or changed roles."""
 
-    list_display = ["at", "actor", "action", "object_repr", "message"]
+    list_display = ["when", "actor", "action", "object_repr", "message"]
+    fields = ["when", "actor", "action", "article", "object_repr", "message"]
+    readonly_fields = ["when"]
     list_filter = ["action", "at"]
     search_fields = ["object_repr", "message", "actor__username"]
     list_select_related = ["actor"]
@@ -696,6 +841,68 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="When (newsroom time)", ordering="at")
+    def when(self, entry):
+        return workflow.local_time(entry.at)
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """Each person's own notifications: opening the list marks them read."""
+
+    list_display = ["what", "article_link", "actor", "comment", "when"]
+    list_filter = ["kind"]
+    list_select_related = ["actor"]
+    list_display_links = None
+
+    def has_module_permission(self, request):
+        return request.user.is_active and request.user.is_staff
+
+    def has_view_permission(self, request, obj=None):
+        return self.has_module_permission(request) and (
+            obj is None or obj.recipient_id == request.user.pk
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).for_user(request.user)
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        if hasattr(response, "add_post_render_callback"):
+            response.add_post_render_callback(lambda _response: self._mark_read(request.user))
+        return response
+
+    @staticmethod
+    def _mark_read(user):
+        Notification.objects.for_user(user).mark_read()
+
+    @admin.display(description="What")
+    def what(self, notification):
+        label = notification.get_kind_display()
+        if notification.is_read:
+            return label
+        return format_html('<strong class="desk-unread">{} (new)</strong>', label)
+
+    @admin.display(description="Article")
+    def article_link(self, notification):
+        url = notification.get_admin_url()
+        if not url:
+            return notification.headline
+        return format_html('<a href="{}">{}</a>', url, notification.headline)
+
+    @admin.display(description="When (newsroom time)", ordering="created_at")
+    def when(self, notification):
+        return workflow.local_time(notification.created_at)
 
 
 class BreakingNewsForm(forms.ModelForm):
@@ -713,17 +920,20 @@ class BreakingNewsForm(forms.ModelForm):
 
 
 @admin.register(FeedEntry)
-class FeedEntryAdmin(admin.ModelAdmin):
+class FeedEntryAdmin(EditingMedia, DeskChangeListMixin, admin.ModelAdmin):
     list_display = ["__str__", "label", "status", "pinned", "published_at", "updated_at"]
     list_filter = ["status", "label", "pinned", "published_at"]
     list_select_related = ["article"]
-    search_fields = ["headline", "summary", "article__headline"]
-    autocomplete_fields = ["article"]
-    date_hierarchy = "published_at"
+    search_fields = ["headline", "summary"]
+    related_search = ("article", "search_document")  # desk/changelists.py
+    list_prefetch = ["label", Prefetch("article", Article.objects.defer("body", "search_document"))]
+    autocomplete_fields = ["article", "photo"]
     change_list_template = "admin/feed/feedentry/change_list.html"
+    form = FeedEntryMediaForm
     fieldsets = [
         (None, {"fields": ["headline", "summary", "label"]}),
         ("Link", {"fields": ["article", "url"]}),
+        ("Photo and video", {"fields": ["photo", "embed_url"]}),
         ("Publishing", {"fields": ["status", "published_at", "updated_at", "pinned"]}),
     ]
 
@@ -742,7 +952,7 @@ class FeedEntryAdmin(admin.ModelAdmin):
         form = BreakingNewsForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
             entry = form.save(commit=False)
-            entry.label = "Breaking"
+            entry.label = Label.objects.breaking()
             entry.status = FeedEntry.Status.PUBLISHED
             entry.published_at = timezone.now()
             entry.save()

@@ -3,7 +3,7 @@ from django.db.models.signals import post_migrate
 
 
 class DeskConfig(AppConfig):
-    """The editors' desk: roles, the workflow steps, scheduling and the admin."""
+    """The editors' desk: roles, the workflow steps, scheduling, notifications and the admin."""
 
     name = "desk"
     verbose_name = "Editors' desk"
@@ -13,6 +13,6 @@ class DeskConfig(AppConfig):
 
         from . import roles
 
-        # The desk has no tables of its own, so Django sends it no post_migrate: the roles
-        # are synced once the articles app has migrated (and after each test flush).
+        # The roles are synced once the articles app has migrated, when the permissions
+        # they grant exist (and after each test flush).
         post_migrate.connect(roles.on_post_migrate, sender=apps.get_app_config("articles"))

@@ -10,7 +10,7 @@ from django.contrib.sites.models import Site
 from django.db.models import Q
 from django.urls import Resolver404, resolve
 
-from articles.models import Article, Caption
+from articles.models import Article, BodyPhoto, Caption
 from lib.commands import quiet_progress
 
 _HREF = re.compile(r"""<a\b[^>]*?\bhref\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
@@ -73,20 +73,38 @@ def check_content(*, progress=quiet_progress):
         .select_related("photo", "article")
         .order_by("photo_id", "article_id")
     )
+    # Inline and gallery photos, through the relations each save keeps to the body's photos.
+    body_photo_problems = (
+        BodyPhoto.objects.filter(article__in=public)
+        .filter(Q(photo__credit="") | Q(photo__alt_text=""))
+        .select_related("photo", "article")
+        .order_by("photo_id", "article_id")
+    )
     seen_photos = set()
-    for caption in photo_problems:
-        if caption.photo_id in seen_photos:
+    for use, where in [
+        *((c, "") for c in photo_problems),
+        *((b, " in the body") for b in body_photo_problems),
+    ]:
+        if use.photo_id in seen_photos:
             continue
-        seen_photos.add(caption.photo_id)
-        photo = caption.photo
+        seen_photos.add(use.photo_id)
+        photo = use.photo
         missing = [name for name, value in (("credit", photo.credit), ("alt text", photo.alt_text))
                    if not value.strip()]  # fmt: skip
         result.add(
             "photo",
             f"photo {photo.pk} ({photo.image.name})",
-            f"no {' and no '.join(missing)}; used by “{caption.article.headline}”",
+            f"no {' and no '.join(missing)}; used{where} by “{use.article.headline}”",
         )
-    result.photos_checked = Caption.objects.filter(article__in=public).count()
+    result.photos_checked = (
+        Caption.objects.filter(article__in=public).count()
+        + BodyPhoto.objects.filter(article__in=public).count()
+    )
+
+    for article in public.filter(lead__isnull=True).only("pk", "slug", "headline").order_by("pk"):
+        result.add(
+            "article", f"“{article.headline}” ({article.get_absolute_url()})", "no lead photo"
+        )
 
     for article in public.filter(credits__isnull=True).order_by("pk"):
         result.add("article", f"“{article.headline}” ({article.get_absolute_url()})", "no authors")

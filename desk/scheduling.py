@@ -15,6 +15,8 @@ from articles.models import Article, AuditEntry
 from feed import publishing
 from lib.commands import quiet_progress
 
+from .workflow import local_time
+
 DEFAULT_OVERDUE_AFTER = timedelta(minutes=5)
 
 
@@ -71,7 +73,7 @@ def publish_scheduled(
                 action="went live",
                 article=article,
                 object_repr=str(article)[:300],
-                message=f"Due {due_at(article).isoformat()}"
+                message=f"Due {local_time(due_at(article))}"
                 + (f"; recorded {_minutes(late)} late." if late else "."),
             )
             publishing.refresh_entry(article)

@@ -3,6 +3,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from articles.models import Article, ArticleQuerySet
+from embeds.models import Embed
+from labels.models import Label
 from lib import pagecache
 from lib.links import reverse
 
@@ -22,6 +24,23 @@ LISTED_COLUMNS = (
     "article__slug",
     "article__headline",
     "article__standfirst",
+    "article__genre",
+    "article__is_live_blog",
+    "label__name",
+    "label__slug",
+    "label__style",
+)
+
+# What a feed row needs of its photo (its own, else its article's lead photo) to show a
+# thumbnail, and of its embed to show the placeholder.
+_PHOTO_COLUMNS = (
+    "image", "renditions", "width", "height", "alt_text", "credit", "focal_x", "focal_y"
+)  # fmt: skip
+MEDIA_RELATIONS = ("photo", "embed", "article__lead__photo")
+MEDIA_COLUMNS = (
+    *(f"photo__{name}" for name in _PHOTO_COLUMNS),
+    *(f"article__lead__photo__{name}" for name in _PHOTO_COLUMNS),
+    *(f"embed__{field.name}" for field in Embed._meta.concrete_fields),
 )
 
 
@@ -36,7 +55,9 @@ class FeedEntryQuerySet(models.QuerySet):
     def for_listing(self):
         """The columns a feed row shows: its own, and a linked article's headline,
         standfirst and address (never its body), in the same query."""
-        return self.select_related("article").only(*LISTED_COLUMNS)
+        return self.select_related("article", "label", *MEDIA_RELATIONS).only(
+            *LISTED_COLUMNS, *MEDIA_COLUMNS
+        )
 
     def stream(self):
         """The chronological News Feed: pinned entries are shown above it instead."""
@@ -57,14 +78,35 @@ class FeedEntry(models.Model):
     summary = models.TextField(
         blank=True, help_text="Leave empty to use the linked article's standfirst."
     )
-    label = models.CharField(
-        max_length=50, blank=True, help_text="Optional, e.g. “Company news” or “Video”."
+    label = models.ForeignKey(
+        Label,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="feed_entries",
+        help_text="Optional, e.g. “Company news” or “Video”.",
     )
     article = models.OneToOneField(
         Article, null=True, blank=True, on_delete=models.CASCADE, related_name="feed_entry"
     )
     url = models.URLField(
         "external link", blank=True, help_text="Where the headline links when no article is."
+    )
+    photo = models.ForeignKey(
+        "photos.Photo",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feed_entries",
+        help_text="Shown beside the entry; leave empty to use the linked article's lead photo.",
+    )
+    embed = models.ForeignKey(
+        Embed,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="feed_entries",
+        help_text="A video, post or chart shown in the entry, e.g. for a “Video” entry.",
     )
     pinned = models.BooleanField(default=False, help_text="Keep at the top of the News Feed.")
     status = models.CharField(max_length=12, choices=Status, default=Status.PUBLISHED)
@@ -99,6 +141,8 @@ class FeedEntry(models.Model):
                 condition=Q(status="published", pinned=True),
                 name="feedentry_pinned_idx",
             ),
+            # The editors' list of every entry, newest first, whatever its state.
+            models.Index(fields=["-published_at", "-id"], name="feedentry_desk_order_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -145,6 +189,14 @@ class FeedEntry(models.Model):
     @property
     def show_updated(self):
         return bool(self.updated_at and self.updated_at > self.published_at)
+
+    @property
+    def thumbnail_photo(self):
+        """The entry's own photo, else its article's lead photo, else None."""
+        if self.photo_id:
+            return self.photo
+        lead = self.article.lead_photo if self.article_id else None
+        return lead.photo if lead is not None else None
 
     def mark_updated(self, at=None):
         self.updated_at = at or timezone.now()

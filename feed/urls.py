@@ -16,3 +16,11 @@ root_urlpatterns = [
     path("feed/rss/", feeds.NewsFeedRss(), name="feed-rss"),
     path("feed/atom/", feeds.NewsFeedAtom(), name="feed-atom"),
 ]
+
+# A label's page and feeds (the "labels" namespace: Label.get_absolute_url()).
+label_urlpatterns = [
+    path("labels/<slug:slug>/", views.label, name="detail"),
+    path("labels/<slug:slug>/more/", views.label_more, name="more"),
+    path("labels/<slug:slug>/rss/", feeds.LabelFeedRss(), name="rss"),
+    path("labels/<slug:slug>/atom/", feeds.LabelFeedAtom(), name="atom"),
+]

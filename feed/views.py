@@ -6,10 +6,12 @@ from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 
 from articles import metadata
-from lib.pagecache import depends_on
+from labels.models import Label, label_cache_tag
+from lib.pagecache import CONTENT, depends_on
 from lib.pagination import seek_request
 from lib.params import whole_number
 
+from . import labels
 from .blocks import pinned_entries
 from .models import FEED, FeedEntry
 
@@ -114,3 +116,24 @@ def newer_than(entries, entry):
         # Lets PostgreSQL start the index range scan at the entry.
         published_at__gte=entry.published_at,
     )
+
+
+@depends_on(lambda slug: [label_cache_tag(slug), CONTENT])
+def label(request, slug):
+    """A label's page: its public entries, articles and live-blog updates, newest first."""
+    label = get_object_or_404(Label.objects.published(), slug=slug)
+    batch = labels.seek_labelled_request(request, label, settings.NEWSROOM_FEED_BATCH)
+    meta = metadata.site_page(
+        request,
+        label.name if batch.is_first else f"{label.name} (older)",
+        label.description or f"Everything {settings.NEWSROOM_NAME} labelled “{label.name}”.",
+    ).with_feeds(*metadata.feed_links(label.name, "labels:rss", "labels:atom", label.slug))
+    return render(request, "labels/detail.html", {"label": label, "batch": batch, "meta": meta})
+
+
+@depends_on(lambda slug: [label_cache_tag(slug), CONTENT])
+def label_more(request, slug):
+    """The label's next batch as an HTML fragment, for Show More to append in place."""
+    label = get_object_or_404(Label.objects.published(), slug=slug)
+    batch = labels.seek_labelled_request(request, label, settings.NEWSROOM_FEED_BATCH)
+    return render(request, "labels/_batch.html", {"label": label, "batch": batch})

@@ -3,11 +3,13 @@ Show More matters. Loading twice changes nothing; images are drawn with Pillow."
 
 import io
 import random
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.contrib.sites.models import Site
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -17,11 +19,23 @@ from PIL import Image, ImageDraw
 from articles.models import Article, ArticleAuthor, Author, Caption, Section
 from feed import publishing
 from feed.models import FeedEntry
+from labels.models import Label
 from photos.models import Photo
 
-DEMO_USERNAME = "editor"
-DEMO_PASSWORD = "editor"
+# The demo's accounts, each named for what it is; the password is the username.
+# (username, role, first name): the superuser, and one of each newsroom role (the groups
+# `migrate` makes, desk/roles.py).
+DEMO_ACCOUNTS = [
+    ("admin", None, "Ada"),
+    ("editor", "Editor", "Edith"),
+    ("writer", "Writer", "Wanda"),
+]
+DEMO_USERNAME = DEMO_PASSWORD = "admin"
+# Where the development server runs unless `make run` says otherwise (HOST, PORT).
 DEMO_DOMAIN = "127.0.0.1:8000"
+# A Site domain the demo may move with the development server: the placeholder of a fresh
+# database, or a local address it set itself.
+_LOCAL_DOMAIN = re.compile(r"^(example\.com|(127\.0\.0\.1|localhost|0\.0\.0\.0|\[::1\])(:\d+)?)$")
 
 SEED_HEADLINE = "Russia has deployed nearly 60,000 troops to Kursk Oblast, media reports"
 SEED_CAPTION = (
@@ -194,26 +208,56 @@ def _article(result, *, slug, section, headline, standfirst, paragraphs, authors
     photo = _photo(photo_seed, caption, credit, alt_text, result)
     Caption.objects.create(article=article, photo=photo)
     publishing.publish(article, at=published_at)
+    # It went live at its time, as an imported story does: nothing looks overdue.
+    article.went_live_at = published_at
+    article.save(update_fields=["went_live_at", "modified_at"])
     return article
 
 
+def demo_accounts(result):
+    """The superuser and a Writer and an Editor in their groups, each password its name.
+    A database from an older demo, whose `editor` was a superuser, gets the Editor role."""
+    user_model = get_user_model()
+    for username, role, first_name in DEMO_ACCOUNTS:
+        user = user_model.objects.filter(username=username).first()
+        created = user is None
+        if created:
+            make = (
+                user_model.objects.create_superuser
+                if role is None
+                else user_model.objects.create_user
+            )
+            user = make(username, f"{username}@example.com", username, first_name=first_name,
+                        last_name="Demo", is_staff=True)  # fmt: skip
+        elif role is not None and user.is_superuser and user.email == f"{username}@example.com":
+            user.is_superuser = False
+            user.save(update_fields=["is_superuser"])
+        if role is not None:
+            user.groups.add(Group.objects.get(name=role))
+        result.add("users", created)
+
+
+def serve_at(domain):
+    """Point absolute links (canonical, "View on site", Open Graph, feeds) at the address
+    the development server runs on, unless the site was given a real domain."""
+    site = Site.objects.get_current()
+    if site.domain == domain or not _LOCAL_DOMAIN.match(site.domain):
+        return False
+    site.domain, site.name = domain, settings.NEWSROOM_NAME
+    site.save()
+    return True
+
+
 @transaction.atomic
-def load_demo():
+def load_demo(domain=None):
     result = DemoResult()
     now = timezone.now()
 
     # Absolute links (canonical, feeds, sitemaps) name the current Site: point a fresh
     # database's placeholder at the development server.
-    site = Site.objects.get_current()
-    if site.domain == "example.com":
-        site.domain, site.name = DEMO_DOMAIN, settings.NEWSROOM_NAME
-        site.save()
+    if serve_at(domain or DEMO_DOMAIN):
         result.add("site settings", True)
-
-    user_model = get_user_model()
-    if not user_model.objects.filter(username=DEMO_USERNAME).exists():
-        user_model.objects.create_superuser(DEMO_USERNAME, "editor@example.com", DEMO_PASSWORD)
-        result.add("users", True)
+    demo_accounts(result)
 
     sections = {}
     for position, (slug, name, in_feed, description) in enumerate([
@@ -294,7 +338,7 @@ def load_demo():
             guid=f"demo:seed:{index}",
             defaults={
                 "headline": headline,
-                "label": label,
+                "label": Label.objects.for_name(label),
                 "summary": summary,
                 "published_at": published_at,
                 "updated_at": published_at + timedelta(minutes=15) if index < 2 else None,
@@ -314,7 +358,7 @@ def load_demo():
             defaults={
                 "headline": headline.format(place=place),
                 "summary": summary.format(place=place),
-                "label": LABELS[index % len(LABELS)],
+                "label": Label.objects.for_name(LABELS[index % len(LABELS)]),
                 "published_at": published_at,
                 "updated_at": published_at + timedelta(minutes=rng.randint(10, 200))
                 if index % 4 == 0

@@ -7,12 +7,7 @@ importing the same feed again changes nothing.
 """
 
 import hashlib
-import http.client
 import io
-import ipaddress
-import socket
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
@@ -29,11 +24,11 @@ from articles import text
 from articles.models import Article, ArticleAuthor, Author, Caption, Section
 from feed import publishing
 from feed.models import FeedEntry
-from lib import purging
+from lib import fetching, purging
 from lib.commands import quiet_progress, rolled_back_if
 from photos.models import Photo
 
-FETCH_TIMEOUT = 10  # seconds, per connection attempt and per read
+FETCH_TIMEOUT = fetching.FETCH_TIMEOUT
 MAX_FEED_BYTES = 5 * 1024 * 1024
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
@@ -42,8 +37,9 @@ ENTRY_URL = FeedEntry._meta.get_field("url")
 SOURCE_URL = Photo._meta.get_field("source_url")
 
 
-class ImportRefused(Exception):
-    """The source cannot be imported at all; nothing was written."""
+# The source cannot be imported at all (it could not be fetched, or is not a feed);
+# nothing was written.
+ImportRefused = fetching.FetchRefused
 
 
 class MalformedItem(Exception):
@@ -53,108 +49,15 @@ class MalformedItem(Exception):
 # Fetching ---------------------------------------------------------------------------------
 
 
-def is_public_address(address):
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if ip.version == 6 and ip.ipv4_mapped:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
-def _guarded_connection(base, allow_private):
-    class GuardedConnection(base):
-        def connect(self):
-            super().connect()
-            # Checked on the socket itself, so a name that re-resolves between our lookup
-            # and the connection still cannot reach an internal address.
-            peer = self.sock.getpeername()[0]
-            if not allow_private and not is_public_address(peer):
-                self.sock.close()
-                raise ImportRefused(f"refusing to connect to private or loopback address {peer}")
-
-    return GuardedConnection
-
-
-class _GuardedHTTPHandler(urllib.request.HTTPHandler):
-    def __init__(self, allow_private):
-        super().__init__()
-        self.connection_class = _guarded_connection(http.client.HTTPConnection, allow_private)
-
-    def http_open(self, req):
-        return self.do_open(self.connection_class, req)
-
-
-class _GuardedHTTPSHandler(urllib.request.HTTPSHandler):
-    def __init__(self, allow_private):
-        super().__init__()
-        self.connection_class = _guarded_connection(http.client.HTTPSConnection, allow_private)
-
-    def https_open(self, req):
-        return self.do_open(self.connection_class, req, context=self._context)
-
-
-class _GuardedRedirectHandler(urllib.request.HTTPRedirectHandler):
-    max_redirections = 5
-
-    def __init__(self, allow_private):
-        super().__init__()
-        self.allow_private = allow_private
-
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        check_url(newurl, allow_private=self.allow_private)
-        return super().redirect_request(req, fp, code, msg, headers, newurl)
-
-
-def check_url(url, *, allow_private=False):
-    """Refuse anything but http(s) to a public address (unless private ones are allowed)."""
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"}:
-        raise ImportRefused(f"only http and https URLs can be fetched, not {url!r}")
-    if not parts.hostname:
-        raise ImportRefused(f"no host in URL {url!r}")
-    if allow_private:
-        return
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 80)}
-    except socket.gaierror as error:
-        raise ImportRefused(f"cannot resolve {parts.hostname}: {error.strerror}") from None
-    private = sorted(a for a in addresses if not is_public_address(a))
-    if private:
-        raise ImportRefused(
-            f"refusing to fetch {url}: {parts.hostname} is a private or loopback address "
-            f"({', '.join(private)}); use --allow-private for a trusted internal source"
-        )
-
-
 def fetch(url, *, allow_private=False, timeout=FETCH_TIMEOUT, max_bytes=MAX_FEED_BYTES):
-    """The body of `url`, fetched with a timeout and a size cap, or ImportRefused."""
-    check_url(url, allow_private=allow_private)
-    opener = urllib.request.OpenerDirector()
-    for handler in (
-        _GuardedHTTPHandler(allow_private),
-        _GuardedHTTPSHandler(allow_private),
-        _GuardedRedirectHandler(allow_private),
-        urllib.request.HTTPDefaultErrorHandler(),
-        urllib.request.HTTPErrorProcessor(),
-    ):
-        opener.add_handler(handler)
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT})
-    try:
-        with opener.open(request, timeout=timeout) as response:
-            length = response.headers.get("Content-Length")
-            if length and length.isdigit() and int(length) > max_bytes:
-                raise ImportRefused(f"{url} is larger than the {max_bytes} byte limit")
-            body = response.read(max_bytes + 1)
-    except urllib.error.HTTPError as error:
-        raise ImportRefused(f"could not fetch {url}: HTTP {error.code} {error.reason}") from None
-    except urllib.error.URLError as error:
-        if isinstance(error.reason, ImportRefused):
-            raise error.reason from None
-        raise ImportRefused(f"could not fetch {url}: {error.reason}") from None
-    except (TimeoutError, OSError, http.client.HTTPException) as error:
-        raise ImportRefused(f"could not fetch {url}: {error or type(error).__name__}") from None
-    if len(body) > max_bytes:
-        raise ImportRefused(f"{url} is larger than the {max_bytes} byte limit")
-    return body
+    """The body of `url`, fetched through the SSRF-safe helper, or ImportRefused."""
+    return fetching.fetch(
+        url,
+        allow_private=allow_private,
+        timeout=timeout,
+        max_bytes=max_bytes,
+        user_agent=USER_AGENT,
+    )
 
 
 def read_source(source, *, allow_private=False, max_bytes=MAX_FEED_BYTES):
@@ -310,6 +213,9 @@ class ImportResult:
     # (position, reason) for every item or image left out.
     skipped: list = field(default_factory=list)
     image_problems: list = field(default_factory=list)
+    # (position, what it lacks) for every article kept as a draft: a public story always
+    # has a byline and a credited, described lead photo (Article.missing_while_public).
+    drafted: list = field(default_factory=list)
     total: int = 0
 
 
@@ -417,6 +323,12 @@ def _import_article(item, section, result, *, drafts, allow_private, fetch_image
             if photo is not None:
                 Caption.objects.create(article=article, photo=photo)
             if drafts:
+                return True
+            lacking = article.missing_while_public()
+            if lacking:  # a draft the desk completes, not a public story nobody can save
+                result.drafted.append((item.position, f"needs {' and '.join(lacking)}"))
+                article.published_at = item.published_at  # its source's time, for the desk
+                article.save(update_fields=["published_at", "modified_at"])
                 return True
             publishing.publish(article, at=item.published_at)
             article.updated_at = item.updated_at

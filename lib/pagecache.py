@@ -383,6 +383,7 @@ class Lookup:
     versions: dict
     entry: dict | None = None
     schedule: list = field(default_factory=list)
+    others: dict = field(default_factory=dict)  # versions read along, not the page's
 
     @property
     def valid(self):
@@ -671,12 +672,20 @@ def lookup(request, tags):
     when nothing cached may be used."""
     key = page_key(request)
     local = local_pages.get(key)
-    read = _read(tags, [] if local is not None else [key])
+    # The versions the shared blocks of a page are kept under come along (lib.blocks).
+    others = [tag for tag in (SITE, CONTENT) if tag not in tags]
+    read = _read([*tags, *others], [] if local is not None else [key])
     if read is None:
         return None
     versions, found = read
     entry = local if local is not None else found.get(key)
-    result = Lookup(key, versions, entry, found.get(SCHEDULE_KEY) or [])
+    result = Lookup(
+        key,
+        {tag: versions[tag] for tag in tags},
+        entry,
+        found.get(SCHEDULE_KEY) or [],
+        {tag: versions[tag] for tag in others},
+    )
     if local is not None and not result.valid:
         # Purged since this process kept it; another server may hold a newer page.
         local_pages.discard(key)
@@ -692,20 +701,22 @@ _request_reads = contextvars.ContextVar("newsroom_request_reads", default=None)
 
 
 class request_reads:
-    """Scope of one request: the versions read during it are reused until it ends.
-    `found` is the request's page lookup, when it made one."""
-
-    def __init__(self, found=None):
-        self.reads = {}
-        if found is not None:
-            self.reads = {tag: (version, found.schedule) for tag, version in found.versions.items()}
+    """Scope of one request: the versions read during it are reused until it ends."""
 
     def __enter__(self):
-        self.token = _request_reads.set(self.reads)
+        self.token = _request_reads.set({})
         return self
 
     def __exit__(self, *exc):
         _request_reads.reset(self.token)
+
+    @staticmethod
+    def remember(found):
+        """Reuse what the page lookup `found` read (when it could read anything)."""
+        reads = _request_reads.get()
+        if reads is not None and found is not None:
+            for tag, version in {**found.others, **found.versions}.items():
+                reads[tag] = (version, found.schedule)
 
 
 def current_versions(tags):

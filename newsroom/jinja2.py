@@ -21,7 +21,9 @@ from articles import blocks as article_blocks
 from articles import structured_data
 from feed import blocks as feed_blocks
 from feed import structured_data as feed_structured_data
+from lib import blocks as shared_blocks
 from lib import links
+from liveblogs import blocks as live_blocks
 
 MACHINE_TIME = "Y-m-d\\TH:i:sO"
 
@@ -189,6 +191,9 @@ def environment(**options):
         related_articles=article_blocks.related_articles,
         latest_articles=article_blocks.latest_articles,
         news_feed_sidebar=feed_blocks.news_feed_sidebar,
+        hole=shared_blocks.hole,
+        live_blog=live_blocks.live_blog,
+        live_blog_json_ld=live_blocks.live_blog_json_ld,
     )
     env.filters.update(
         date=date,

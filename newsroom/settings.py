@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from embeds.providers import FRAME_HOSTS as EMBED_FRAME_HOSTS
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -79,6 +81,8 @@ SECURE_CSP = {
     "base-uri": [CSP.SELF],
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
+    # Our own pages (previews) and the players of the embed providers, nothing else.
+    "frame-src": [CSP.SELF, *EMBED_FRAME_HOSTS],
 }
 
 INSTALLED_APPS = [
@@ -96,6 +100,10 @@ INSTALLED_APPS = [
     "django.contrib.syndication",
     "taggit",
     "axes",
+    # Staff two-factor sign-in (desk/two_factor.py): authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_prose_editor",
     "lib",
     "photos",
@@ -128,6 +136,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Whether the session was verified with a second factor; the admin stays closed to
+    # staff who have (or must have) one until it is (desk/two_factor.py).
+    "django_otp.middleware.OTPMiddleware",
+    "desk.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # Last, so it only sees real 404s: old URLs recorded by imports (e.g. WordPress).
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
@@ -233,6 +245,9 @@ AUTHENTICATION_BACKENDS = [
     "lib.throttling.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Editors and Admins must sign in with a code from an authenticator app (on in production).
+NEWSROOM_REQUIRE_2FA = env_bool("NEWSROOM_REQUIRE_2FA", not DEBUG)
+OTP_TOTP_ISSUER = env_str("NEWSROOM_NAME", "The Newsroom")
 AXES_FAILURE_LIMIT = env_int("NEWSROOM_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("NEWSROOM_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -333,6 +348,30 @@ NEWSROOM_PUBLICATION_LANGUAGE = env_str(
 )
 # Readers take in about 180 words a minute on screens, slower than on paper.
 NEWSROOM_WORDS_PER_MINUTE = env_int("NEWSROOM_WORDS_PER_MINUTE", 180)
+
+# Mail to staff (the desk's notifications): printed to the console on a developer's
+# machine, sent by SMTP in production (DJANGO_EMAIL_BACKEND picks another backend).
+_SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_EMAIL_BACKEND = env_str(
+    "DJANGO_EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else _SMTP_BACKEND,
+)
+MAILERS = {
+    "default": {
+        "BACKEND": _EMAIL_BACKEND,
+        "OPTIONS": {
+            "host": env_str("DJANGO_EMAIL_HOST", "localhost"),
+            "port": env_int("DJANGO_EMAIL_PORT", 25),
+            "username": env_str("DJANGO_EMAIL_HOST_USER", ""),
+            "password": env_str("DJANGO_EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", False),
+            "timeout": env_int("DJANGO_EMAIL_TIMEOUT", 10),
+        }
+        if _EMAIL_BACKEND == _SMTP_BACKEND
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "desk@localhost")
 
 # Photos: originals are kept outside MEDIA_ROOT, where no URL reaches them. Uploads are
 # measured in bytes and pixels before they are decoded.

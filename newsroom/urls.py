@@ -28,6 +28,8 @@ urlpatterns = [
         r"^admin/articles/photo/(?P<rest>.*)$",
         RedirectView.as_view(url="/admin/photos/photo/%(rest)s", permanent=True, query_string=True),
     ),
+    # The second step of staff sign-in (before the admin's own catch-all).
+    path("admin/two-factor/", include("desk.two_factor")),
     path("admin/", admin.site.urls),
     path("healthz/", health.healthz, name="healthz"),
     path("readyz/", health.readyz, name="readyz"),
@@ -68,6 +70,8 @@ urlpatterns = [
     path("manifest.webmanifest", site_views.web_manifest, name="web-manifest"),
     path("favicon.ico", site_views.favicon, name="favicon"),
     path("", include("feed.urls")),
+    path("", include((feed_urls.label_urlpatterns, "labels"))),
+    path("", include("liveblogs.urls")),
     path("", include("articles.urls")),
 ]
 

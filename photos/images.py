@@ -19,6 +19,11 @@ from PIL import Image, ImageCms, ImageOps, IptcImagePlugin, UnidentifiedImageErr
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "GIF") + (("AVIF",) if features.check("avif") else ())
 ACCEPTED_TYPES = [f"image/{name.lower()}" for name in ACCEPTED_FORMATS]
 RENDITION_WIDTHS = (320, 640, 960, 1280, 1920)
+# Rendition formats beside JPEG, most preferred first: AVIF only where this Pillow can
+# write it. Pages offer them in this order, with JPEG as the <img> everyone reads.
+PREFERRED_FORMATS = (("avif",) if features.check("avif") else ()) + ("webp",)
+RENDITION_FORMATS = (*PREFERRED_FORMATS, "jpeg")
+SUFFIXES = {"avif": "avif", "webp": "webp", "jpeg": "jpg"}
 PUBLIC_MAX_EDGE = 2560
 # Markup has no business inside a photo: these mark SVG and HTML polyglots.
 MARKUP_SIGNS = (b"<html", b"<script", b"<svg", b"<!doctype", b"<iframe", b"<body", b"<?php")
@@ -181,6 +186,8 @@ def encode(image, fmt):
         image.save(buffer, "JPEG", quality=82, optimize=True, progressive=True)
     elif fmt == "webp":
         image.save(buffer, "WEBP", quality=80, method=4)
+    elif fmt == "avif":
+        image.save(buffer, "AVIF", quality=60, speed=8)
     else:
         image.save(buffer, "PNG", optimize=True)
     return ContentFile(buffer.getvalue())
@@ -192,11 +199,13 @@ def rendition_widths(source_width):
 
 
 def encode_renditions(image):
-    """Every width in WebP and JPEG, encoded in memory: (description, file) pairs."""
+    """Every width in every rendition format, encoded in memory: (description, file)
+    pairs."""
     encoded = []
     for width in rendition_widths(image.width):
         scaled = resized(image, width)
-        for fmt, suffix in (("webp", "webp"), ("jpeg", "jpg")):
+        for fmt in RENDITION_FORMATS:
+            suffix = SUFFIXES[fmt]
             encoded.append(
                 ({"width": scaled.width, "height": scaled.height, "format": fmt},
                  suffix, encode(scaled, fmt))
@@ -221,7 +230,7 @@ def store_renditions(encoded, stem):
 
 
 def build_renditions(image, stem):
-    """Write every width in WebP and JPEG; return their descriptions."""
+    """Write every width in every rendition format; return their descriptions."""
     return store_renditions(encode_renditions(image), stem)
 
 

@@ -12,12 +12,12 @@ def orphan_files(*, older_than):
     """Files no photo names that were last written before `older_than`, as
     (storage, name) pairs."""
     public, private = set(), set()
-    rows = Photo.objects.values_list("pk", "image", "original", "renditions")
-    for pk, image, original, renditions in rows.iterator(chunk_size=2000):
+    rows = Photo.objects.values_list("pk", "image", "original", "renditions", "focal_x", "focal_y")
+    for pk, image, original, renditions, focal_x, focal_y in rows.iterator(chunk_size=2000):
         public.add(image)
         private.add(original)
         public.update(item["name"] for item in renditions or [])
-        public.update(crops.crop_name(pk, image, ratio) for ratio in crops.RATIOS)
+        public.update(crops.crop_name(pk, image, name, (focal_x, focal_y)) for name in crops.CROPS)
     for storage, top, named in (
         (default_storage, "photos", public),
         (default_storage, "renditions", public),

@@ -86,7 +86,6 @@ def _local(article, fmt):
 def editor_form_data(article=None, **overrides):
     data = article_form_data(article)
     data.update({
-        "status": article.status if article else "draft",
         "published_at_0": _local(article, "%Y-%m-%d"),
         "published_at_1": _local(article, "%H:%M:%S"),
         "embargoed_until_0": "",

@@ -3,6 +3,8 @@
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from labels.models import Label
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -22,7 +24,7 @@ def site(make_article, make_author, make_entry):
     make_article(tags=["economy"])
     for _ in range(3):
         make_entry()
-    make_entry(label="Video", pinned=True)
+    make_entry(label=Label.objects.for_name("Video"), pinned=True)
     return {
         "feed": "/",
         "article": article.get_absolute_url(),

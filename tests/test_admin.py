@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from articles.models import Article, Author, Section
 from feed.models import FeedEntry
+from labels.models import Label
 from photos.models import Photo
 from tests.conftest import jpeg_bytes
 
@@ -18,7 +19,7 @@ def admin_url(model, action, *args):
 @pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
 def test_list_and_add_pages_load_for_an_editor(editor_client, model, make_article, make_entry):
     make_article(photo=True, tags=["Kursk"])
-    make_entry(label="Video")
+    make_entry(label=Label.objects.for_name("Video"))
     assert editor_client.get(admin_url(model, "changelist")).status_code == 200
     assert editor_client.get(admin_url(model, "add")).status_code == 200
 
@@ -106,7 +107,7 @@ def test_editor_creates_and_publishes_an_article_with_lead_caption_authors_and_t
         "body": "<p>Hello <script>evil()</script>readers</p>",
         "tags": [existing.pk],
         "new_tags": "Russia, North Korea",
-        "status": "published",
+        "_workflow": "publish",
         "published_at_0": "",
         "published_at_1": "",
         "updated_at_0": "",

@@ -10,7 +10,7 @@ def kinds(result):
 
 
 def test_clean_site_has_no_findings(make_article, make_photo, capsys):
-    target = make_article(slug="target")
+    target = make_article(slug="target", photo=make_photo())
     make_article(photo=make_photo(), body=f'<p><a href="{target.get_absolute_url()}">see</a></p>')
 
     assert check_content().findings == []
@@ -35,7 +35,7 @@ def test_published_photo_without_credit_or_alt_text_is_listed(make_article, make
 
 
 def test_published_article_without_authors_is_listed(make_article):
-    lonely = make_article(headline="Nobody wrote this", authors=[])
+    lonely = make_article(headline="Nobody wrote this", authors=[], photo=True)
     make_article(publish=False, authors=[])
 
     result = check_content()
@@ -47,7 +47,7 @@ def test_published_article_without_authors_is_listed(make_article):
 
 def test_links_to_missing_or_unpublished_articles_are_listed(make_article):
     draft = make_article(slug="still-a-draft", publish=False)
-    live = make_article(slug="live-one")
+    live = make_article(slug="live-one", photo=True)
     body = (
         '<p><a href="/articles/gone-for-good/">gone</a> '
         f'<a href="{draft.get_absolute_url()}">draft</a> '
@@ -55,7 +55,7 @@ def test_links_to_missing_or_unpublished_articles_are_listed(make_article):
         '<a href="https://elsewhere.example.org/articles/not-ours/">external</a> '
         '<a href="/sections/nowhere/">not an article link</a></p>'
     )
-    make_article(headline="Linker", body=body)
+    make_article(headline="Linker", body=body, photo=True)
 
     result = check_content()
 
@@ -74,7 +74,7 @@ def test_internal_link_parsing_keeps_only_our_article_pages():
 
 
 def test_command_exits_non_zero_and_lists_findings(make_article, capsys):
-    make_article(headline="Nobody wrote this", authors=[])
+    make_article(headline="Nobody wrote this", authors=[], photo=True)
 
     with pytest.raises(CommandError, match="check_content found 1 problem"):
         call_command("check_content", "--quiet")

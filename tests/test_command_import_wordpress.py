@@ -31,9 +31,10 @@ def test_published_post_keeps_author_categories_tags_excerpt_and_date(db, upload
     assert (result.created, result.other_items) == (2, 1)
     post = Article.objects.get(source_guid="https://old.example.com/?p=21")
     assert post.slug == "grid-repairs"
-    assert post.status == Status.PUBLISHED and post.is_public
+    # Its featured image has no credit: kept as a draft until an editor credits it.
+    assert result.drafted == [(3, "needs the lead photo's credit")]
+    assert post.status == Status.DRAFT and not post.is_public
     assert post.published_at == datetime(2024, 11, 5, 12, 0, tzinfo=UTC)
-    assert post.went_live_at == post.published_at
     assert post.section.slug == "energy" and post.section.name == "Energy"
     assert [a.name for a in post.byline] == ["Olena Kovalenko"]
     assert sorted(post.tags.names()) == ["Energy", "Kharkiv"]
@@ -153,8 +154,12 @@ def test_command_reports_counts_and_dry_run_writes_nothing(db, uploads, capsys):
 
     call_command("import_wordpress", str(WXR), "--media", str(uploads))
     captured = capsys.readouterr()
-    assert "Imported 2 post(s), 1 photo(s), 2 redirect(s); 0 already imported, 1 skipped" in (
+    # The post whose featured image has no credit stays a draft, with no redirect yet.
+    assert "Imported 2 post(s), 1 photo(s), 0 redirect(s); 0 already imported, 1 skipped" in (
         captured.out
+    )
+    assert "kept as a draft: it needs the lead photo's credit before it can be public" in (
+        captured.err
     )
     assert "Item 6 skipped: published post has no date" in captured.err
     assert "Item 4: featured image missing.jpg not found; imported without it" in captured.err

@@ -14,6 +14,7 @@ from taggit.models import Tag
 from articles.models import Article, Author, Section, Status
 from feed.models import FeedEntry
 from ingest.transfer import FORMAT, export_articles, import_articles
+from labels.models import Label
 from photos.models import Photo
 
 
@@ -29,7 +30,7 @@ def newsroom(make_article, make_author, make_photo, make_section):
         body='<p>First <a href="/articles/second-story/">link</a>.</p><p>Second.</p>',
     )  # fmt: skip
     lead.add_correction("An earlier version misspelled a name.")
-    lead.feed_entry.label = "Analysis"
+    lead.feed_entry.label = Label.objects.for_name("Analysis")
     lead.feed_entry.save()
     make_article(
         headline="Second story", slug="second-story", section=world, authors=[olena],
@@ -42,7 +43,8 @@ def newsroom(make_article, make_author, make_photo, make_section):
 @pytest.fixture
 def feed_and_redirects(make_entry, make_article):
     """Feed entries of no article, and redirects: one from a renamed article, one imported."""
-    make_entry(headline="Power is back in Kharkiv", label="Energy", pinned=True)
+    energy = Label.objects.for_name("Energy")
+    make_entry(headline="Power is back in Kharkiv", label=energy, pinned=True)
     make_entry(
         headline="From the wires",
         guid="https://wires.example/item/1",
@@ -101,7 +103,7 @@ def test_export_then_import_into_empty_database_gives_back_the_same_content(
     assert lead.lead_photo.text == "Own caption of the lead."
     assert lead.lead_photo.photo.alt_text == "A street at dusk"
     assert [c.text for c in lead.corrections.all()] == ["An earlier version misspelled a name."]
-    assert lead.feed_entry.label == "Analysis"
+    assert lead.feed_entry.label.name == "Analysis"
     assert lead.section.position == 3 and lead.section.description == "Abroad."
     assert lead.word_count == 3 and lead.is_public
     # Two articles shared one photo; they still do.
@@ -162,7 +164,7 @@ def test_standalone_feed_entries_and_redirects_round_trip(feed_and_redirects, me
     export_articles(again)
     assert records(again.getvalue()) == records(exported.getvalue())
     pinned = FeedEntry.objects.get(headline="Power is back in Kharkiv")
-    assert (pinned.label, pinned.pinned, pinned.article) == ("Energy", True, None)
+    assert (pinned.label.name, pinned.pinned, pinned.article) == ("Energy", True, None)
     assert FeedEntry.objects.get(headline="Not yet").status == FeedEntry.Status.DRAFT
     assert (
         FeedEntry.objects.get(guid="https://wires.example/item/1").url == "https://wires.example/1"

@@ -29,7 +29,7 @@ def test_demo_has_the_seed_article_and_enough_entries_for_show_more(reader):
     assert article.reading_time == 2
     assert article.lead_photo.credit == SEED_CREDIT
     assert FeedEntry.objects.published().count() >= 64
-    labels = set(FeedEntry.objects.values_list("label", flat=True))
+    labels = set(FeedEntry.objects.values_list("label__name", flat=True))
     assert {"Company news", "Video"} <= labels
 
     html = reader.get(article.get_absolute_url()).content.decode()

@@ -134,3 +134,24 @@ def test_the_desk_step_refreshes_the_feed_entry_and_the_model_alone_does_not(
     article.save()
     workflow.publish_now(article, desk_editor)
     assert FeedEntry.objects.published().filter(article=article).exists()
+
+
+def test_sending_back_and_withdrawing_are_one_save_one_revision_one_audit_entry_each(
+    desk_client, writer, make_article, saves, django_capture_on_commit_callbacks
+):
+    article = make_article(publish=False, photo=True, status=Status.REVIEW, created_by=writer)
+    revisions, audits = _counts(article)
+    saves.clear()
+    data = editor_form_data(article, _workflow="send back", _review_comment="Shorter, please.")
+    with django_capture_on_commit_callbacks(execute=True):
+        desk_client.post(reverse("admin:articles_article_change", args=[article.pk]), data)
+    assert saves == [(article.pk, Status.DRAFT)]
+    assert _counts(article) == (revisions + 1, audits + 1)
+
+    article.refresh_from_db()
+    workflow.submit_for_review(article, writer)
+    revisions, audits = _counts(article)
+    saves.clear()
+    workflow.withdraw(article, writer)
+    assert saves == [(article.pk, Status.DRAFT)]
+    assert _counts(article) == (revisions + 1, audits + 1)

@@ -27,7 +27,7 @@ def log_in(page, live_server, username):
 
 def choose(page, select_id, text):
     """Pick `text` in one of the admin's autocomplete (select2) boxes."""
-    page.locator(f"#{select_id} + .select2 .select2-selection").click()
+    page.locator(f"#{select_id} ~ .select2 .select2-selection").first.click()
     page.locator(".select2-container--open .select2-search__field").fill(text)
     page.locator(".select2-results__option", has_text=text).first.click()
 

@@ -5,6 +5,8 @@ from django.contrib.sites.models import Site
 from django.utils import timezone
 
 from articles.models import Status
+from labels.models import Label
+from lib import pagecache
 
 pytestmark = pytest.mark.django_db
 
@@ -20,13 +22,13 @@ class TestNewsFeedPage:
         make_entry(
             headline="Drone strike on missile plant",
             summary="The plant makes Iskander missiles.",
-            label="Video",
+            label=Label.objects.for_name("Video"),
             url="https://example.com/drone",
         )
         html = feed_html(reader)
         assert "Drone strike on missile plant" in html
         assert "The plant makes Iskander missiles." in html
-        assert '<span class="label">Video</span>' in html
+        assert '<a class="label" href="/labels/video/">Video</a>' in html
         assert 'href="https://example.com/drone"' in html
         assert "<time datetime=" in html
 
@@ -237,14 +239,22 @@ class TestQueryCounts:
     def _populate(self, count, make_article, make_author, make_entry, make_section):
         section = make_section(in_news_feed=True)
         authors = [make_author() for _ in range(count)]
-        article = make_article(
-            section=section, authors=authors, tags=[f"tag {i}" for i in range(count)], photo=True
-        )
         for i in range(count):
-            make_entry(label="Video" if i % 2 else "")
-            make_article(section=section, authors=authors[:2])
+            make_entry(label=Label.objects.for_name("Video") if i % 2 else None)
+            make_article(section=section, authors=authors[:2], tags=[f"tag {i}"])
+        # The story, published after the others: they are its Related stories.
+        article = make_article(
+            section=section,
+            authors=authors,
+            tags=[f"tag {i}" for i in range(count)],
+            photo=True,
+            published_at=timezone.now(),
+        )
         # The current Site is looked up once per process, then cached: not a per-page cost.
         Site.objects.get_current()
+        # As on a server that has been up a while: it has checked its cache against the
+        # purges recorded in PostgreSQL (once a second, not per page).
+        assert pagecache.current_versions((pagecache.SITE,)) is not None
         return article
 
     @pytest.mark.parametrize("count", [5, 100])

@@ -136,8 +136,8 @@ def test_every_public_file_is_stripped_of_exif_gps_xmp_and_iptc(editor_client, m
     assert upload(editor_client, content).status_code == 302
     photo = Photo.objects.get()
     public = stored_files(media_root)
-    # The image, its renditions and the three fixed-ratio crops.
-    assert len(public) == 1 + len(photo.renditions) + 3
+    # The image, its renditions and the fixed-ratio crops.
+    assert len(public) == 1 + len(photo.renditions) + len(crops.CROPS)
     for path in public:
         data = path.read_bytes()
         for secret in (b"Exif\x00", b"GPSLatitude", b"xmpmeta", b"Photoshop 3.0", b"Jo Bloggs"):
@@ -167,7 +167,7 @@ def test_renditions_in_several_widths_and_both_formats_are_made_once_at_upload(
     photo.save()
     widths = sorted({item["width"] for item in photo.renditions})
     assert widths == [320, 640, 960, 1280, 1920]
-    assert {item["format"] for item in photo.renditions} == {"webp", "jpeg"}
+    assert {item["format"] for item in photo.renditions} == set(images.RENDITION_FORMATS)
     for item in photo.renditions:
         with Image.open(media_root / item["name"]) as image:
             assert image.width == item["width"] and image.format == item["format"].upper()
@@ -250,7 +250,7 @@ def test_generate_renditions_replaces_the_old_files(make_photo, media_root):
 
 
 @pytest.mark.parametrize("listing", ["section", "tag", "author"])
-def test_teasers_in_listings_use_the_renditions_with_srcset_sizes_width_and_height(
+def test_teasers_in_listings_use_the_focal_crops_with_srcset_sizes_width_and_height(
     make_article, make_author, reader, listing
 ):
     photo = Photo(alt_text='Teaser "alt"', credit="Credit")
@@ -265,10 +265,10 @@ def test_teasers_in_listings_use_the_renditions_with_srcset_sizes_width_and_heig
     }[listing]
     html = reader.get(url).content.decode()
     teaser = html[html.index('class="teaser"') :]
-    assert f'srcset="{photo.srcset_webp}"' in teaser and 'type="image/webp"' in teaser
-    assert f'srcset="{photo.srcset_jpeg}"' in teaser and 'sizes="' in teaser
-    assert f'src="{photo.fallback_url}"' in teaser and photo.image.url not in teaser
-    assert 'width="1400"' in teaser and 'height="700"' in teaser
+    small, large = crops.crop_url(photo, "4x3-480"), crops.crop_url(photo, "4x3")
+    assert f'src="{small}"' in teaser and photo.image.url not in teaser
+    assert f'srcset="{small} 480w, {large} 933w"' in teaser and 'sizes="' in teaser
+    assert 'width="480"' in teaser and 'height="360"' in teaser
     assert 'alt="Teaser &quot;alt&quot;"' in teaser
 
 
@@ -306,7 +306,7 @@ def test_metadata_in_png_and_webp_uploads_never_reaches_a_public_file(
     assert b"GPSLatitude" in content and b"Camera Owner" in content
     assert upload(editor_client, content, name="upload.bin").status_code == 302
     public = stored_files(media_root)
-    assert len(public) == 1 + len(Photo.objects.get().renditions) + 3
+    assert len(public) == 1 + len(Photo.objects.get().renditions) + len(crops.CROPS)
     for path in public:
         data = path.read_bytes()
         assert b"GPSLatitude" not in data and b"Camera Owner" not in data, path.name
@@ -318,7 +318,7 @@ def test_avif_is_accepted_as_this_pillow_supports_it(editor_client):
     assert "AVIF" in images.ACCEPTED_FORMATS
     response = upload(editor_client, image_bytes(fmt="AVIF"), name="photo.bin")
     assert response.status_code == 302
-    assert {item["format"] for item in Photo.objects.get().renditions} == {"webp", "jpeg"}
+    assert {item["format"] for item in Photo.objects.get().renditions} == {"avif", "webp", "jpeg"}
     form_page = editor_client.get(ADD_URL).content.decode()
     assert "image/avif" in form_page
 
@@ -362,8 +362,8 @@ def test_replacing_a_photos_image_removes_the_old_public_files_and_original(
     assert photo.width == 900
     remaining = stored_files(media_root, private_root)
     assert not set(old) & set(remaining)
-    # public copy, original, renditions and the three crops
-    assert len(remaining) == 2 + len(photo.renditions) + 3
+    # public copy, original, renditions and the crops
+    assert len(remaining) == 2 + len(photo.renditions) + len(crops.CROPS)
 
 
 def gif_bytes(size):
@@ -379,10 +379,10 @@ def test_photos_of_extreme_proportions_get_crops_of_at_least_one_pixel(
     response = upload(editor_client, gif_bytes(size), name="banner.gif")
     assert response.status_code == 302
     photo = Photo.objects.get()
-    for ratio in crops.RATIOS:
-        width, height = crops.crop_size(photo, ratio)
+    for name in crops.CROPS:
+        width, height = crops.crop_size(photo, name)
         assert width >= 1 and height >= 1
-        with Image.open(media_root / crops.name_of(photo, ratio)) as crop:
+        with Image.open(media_root / crops.name_of(photo, name)) as crop:
             assert crop.size == (width, height)
 
 
@@ -407,7 +407,7 @@ def test_a_crop_that_cannot_be_cut_is_a_form_error_with_no_row_or_file(
     def refuse(*args, **kwargs):
         raise ValueError("cannot write empty image")
 
-    monkeypatch.setattr(crops.ImageOps, "fit", refuse)
+    monkeypatch.setattr(crops.ImageOps, "exif_transpose", refuse)
     response = upload(editor_client, jpeg_bytes((300, 200)))
     assert response.status_code == 200
     errors = " ".join(response.context["adminform"].form.errors["image"])

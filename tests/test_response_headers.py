@@ -2,6 +2,8 @@
 and the next hit, a 304, a 404, a 410, a stale copy and the 503 page, from a real app
 server with production settings and the page cache on."""
 
+import time
+
 import pytest
 
 from articles.models import Status
@@ -85,7 +87,8 @@ def test_every_response_a_reader_can_get_carries_the_security_headers(
                 assert status == expected, path
                 assert names(headers) >= SECURITY_HEADERS, path
 
-            relay.stop()  # the database goes away; the kept copies turn stale
+            relay.stop()  # the database goes away
+            time.sleep(1.1)  # and the kept copies have turned stale
             status, stale, body = fetch(base, story.get_absolute_url())
             assert (status, stale.get("x-page-cache")) == (200, "stale")
             assert "Grain corridor reopens" in body

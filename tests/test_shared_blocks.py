@@ -150,14 +150,16 @@ def test_without_a_cache_that_can_be_trusted_every_block_is_built_afresh(
 ):
     monkeypatch.setattr(pagecache, "_read", lambda *args, **kwargs: None)
     make_entry(headline="Water supply restored")
-    with django_assert_num_queries(5):
+    # The story, the sidebar, the navigation, Latest and Related: the stories kept for it
+    # (none), then the story, to choose live.
+    with django_assert_num_queries(6):
         page = body(reader.get(warm.get_absolute_url()))
     assert "Water supply restored" in page
 
 
 def test_the_blocks_can_be_turned_off(reader, warm, settings, django_assert_num_queries):
     settings.NEWSROOM_SHARED_BLOCKS = 0
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):  # as above
         assert reader.get(warm.get_absolute_url()).status_code == 200
 
 
@@ -221,3 +223,137 @@ def test_every_change_reaches_the_blocks_of_every_app_server(
 
         publishing.publish(make_article(headline="Lighthouse restored", publish=False))
         assert all("Lighthouse restored" in page for page in pages(first, second))
+
+
+# The article page keeps the News Feed, Latest and Related as holes, filled as the page
+# is answered: the page cache keeps the story under its own tags.
+
+THIRD_SERVER_PORT = 8176
+FOURTH_SERVER_PORT = 8177
+
+
+def get(reader, url, **headers):
+    response = reader.get(url, headers=headers)
+    assert response.status_code in (200, 304), url
+    return response
+
+
+def test_a_new_entry_beside_a_kept_story_needs_no_new_render(page_cache, reader, warm, make_entry):
+    url = warm.get_absolute_url()
+    first = get(reader, url)
+    assert first["X-Page-Cache"] == "hit"  # kept as `warm` rendered it
+    make_entry(headline="Ferry services resume")
+    again = get(reader, url)
+    assert again["X-Page-Cache"] == "hit"  # the story is not rendered again
+    assert "Ferry services resume" in body(again)
+    assert again["ETag"] != first["ETag"]
+    assert int(again["Content-Length"]) == len(again.content)
+    assert "<!--hole:" not in body(again)
+
+
+def test_a_kept_page_answers_304_until_a_block_beside_it_changes(
+    page_cache, reader, warm, make_entry
+):
+    url = warm.get_absolute_url()
+    get(reader, url)
+    etag = get(reader, url)["ETag"]
+    assert get(reader, url, if_none_match=etag).status_code == 304
+    make_entry(headline="Ferry services resume")
+    assert get(reader, url, if_none_match=etag).status_code == 200
+
+
+def test_a_story_killed_beside_a_kept_page_leaves_it_at_once(
+    page_cache, reader, make_article, editor, django_capture_on_commit_callbacks
+):
+    killed = make_article(headline="Minister resigns", tags=["transport"])
+    story = make_article(headline="Rail strike called off", tags=["transport"])
+    url = story.get_absolute_url()
+    get(reader, url)
+    assert "Minister resigns" in body(get(reader, url))
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.kill(killed, editor, "The report was wrong.")
+    after = get(reader, url)
+    assert after["X-Page-Cache"] == "hit"
+    assert "Minister resigns" not in body(after)
+
+
+def test_head_answers_the_filled_length(page_cache, reader, warm):
+    url = warm.get_absolute_url()
+    full = get(reader, url)
+    head = reader.head(url)
+    assert head["Content-Length"] == str(len(get(reader, url).content)) == full["Content-Length"]
+
+
+def test_editors_get_filled_pages_too(editor_client, make_article):
+    make_article(headline="Council approves new budget")
+    story = make_article(headline="Harbour bridge reopens")
+    page = editor_client.get(story.get_absolute_url()).content.decode()
+    assert "<!--hole:" not in page and "Council approves new budget" in page
+
+
+def test_a_block_that_cannot_be_built_is_left_out_and_the_page_not_kept_downstream(
+    page_cache, reader, warm, monkeypatch
+):
+    from django.db import OperationalError
+
+    from lib import blocks as shared
+
+    def down(arg=None):
+        raise OperationalError("the database is down")
+
+    render, tags = shared._fillers["news-feed-sidebar"]
+    monkeypatch.setitem(shared._fillers, "news-feed-sidebar", (down, tags))
+    shared_blocks.clear()
+    response = get(reader, warm.get_absolute_url())
+    assert "<!--hole:" not in body(response) and 'id="sidebar-entries"' not in body(response)
+    assert "no-store" in response["Cache-Control"] and not response.has_header("ETag")
+    assert "Harbour bridge reopens" in body(response)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kept_stories_follow_every_change_beside_them_on_every_app_server(
+    make_article, make_entry, static_root, shared_redis, tmp_path
+):
+    """Two app servers as deployed, with the page cache on: a story's kept page shows
+    each change beside it on both, without being rendered again."""
+    story = make_article(headline="Harbour bridge reopens", tags=["transport"])
+    url = story.get_absolute_url()
+    env = servers.production_env(
+        servers.database_url(connection.settings_dict), static_root, **shared_redis
+    )
+
+    def pages(*bases):
+        answers = []
+        for base in bases:
+            status, headers, content = servers.http_get(base + url, {"Host": "localhost"})
+            assert status == 200
+            answers.append((headers["X-Page-Cache"], content))
+        return answers
+
+    with (
+        production_app_server(THIRD_SERVER_PORT, env, tmp_path / "third.log") as first,
+        production_app_server(FOURTH_SERVER_PORT, env, tmp_path / "fourth.log") as second,
+    ):
+        pages(first, second)
+        entry = make_entry(headline="Tram line extended")
+        # By the story's author, in its section: a new one would change every page (its
+        # navigation, or a byline anywhere).
+        latest = make_article(
+            headline="Port workers agree pay deal",
+            section=story.section,
+            authors=[story.credits.get().author],
+        )
+        for cached, page in pages(first, second):
+            assert cached == "hit"
+            assert "Tram line extended" in page and "Port workers agree pay deal" in page
+        entry.status = entry.Status.DRAFT
+        entry.save()
+        latest.kill("The story was withdrawn.")
+        for cached, page in pages(first, second):
+            assert cached == "hit"
+            assert "Tram line extended" not in page and "Port workers agree pay deal" not in page
+        story.headline = "Harbour bridge reopens to traffic"
+        story.save()
+        rendered = pages(first, second)
+        assert "miss" in {cached for cached, _ in rendered}  # the story's own change
+        assert all("Harbour bridge reopens to traffic" in page for _, page in rendered)

@@ -8,6 +8,7 @@ from django.utils import timezone
 from articles.models import Article, AuditEntry, Caption, Status
 from desk import workflow
 from feed.models import FeedEntry
+from labels.models import Label
 from tests.staff import article_form_data, editor_form_data
 
 pytestmark = pytest.mark.django_db
@@ -202,7 +203,8 @@ def test_breaking_news_form_posts_a_pinned_entry_in_one_screen(desk_client, read
     )  # fmt: skip
     assert response.status_code == 302
     entry = FeedEntry.objects.get(headline="Explosions heard in the capital")
-    assert entry.pinned and entry.label == "Breaking"
+    assert entry.pinned and entry.label.name == "Breaking"
+    assert entry.label.style == Label.Style.BREAKING
     assert FeedEntry.objects.published().filter(pk=entry.pk).exists()
     assert "Explosions heard in the capital" in reader.get("/").content.decode()
 
@@ -317,7 +319,7 @@ def test_saving_a_published_article_cannot_remove_what_publishing_required(
 
 def test_unpublishing_and_removing_the_lead_photo_in_one_save_is_allowed(desk_client, make_article):
     article = make_article(photo=True)
-    data = editor_form_data(article, status="draft", **{"lead-0-DELETE": "on"})
+    data = editor_form_data(article, _workflow="unpublish", **{"lead-0-DELETE": "on"})
     response = desk_client.post(change_url(article), data)
     assert response.status_code == 302
     article.refresh_from_db()

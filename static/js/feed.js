@@ -38,19 +38,22 @@ document.addEventListener("click", async (event) => {
   }
 });
 
-// Live updates. A News Feed marked `data-live` (the feed's first page, an article's
-// sidebar) asks that address what changed for the entries it shows, and shows
-// "N new updates" above its list: one press inserts them, without moving what the
-// reader is reading. Updated stamps are refreshed and entries no longer public are
-// removed at each check, with one polite announcement per check that changed anything.
-// The server says how often to ask and how long to go on while the reader does
-// nothing; a hidden tab asks less often. Without this script the page stays as served.
-(() => {
-  const scope = document.querySelector("[data-live]");
-  const list = scope && document.getElementById(scope.dataset.liveInto);
+// Live updates. A list marked `data-live` (the News Feed's first page, an article's
+// sidebar, a live blog's stream) asks that address what changed for the entries it
+// shows, and shows "N new updates" beside its list: one press inserts them, without
+// moving what the reader is reading. Updated stamps are refreshed and entries no longer
+// public are removed at each check, with one polite announcement per check that changed
+// anything; a live blog's key events are replaced by the server's current list. A list
+// marked `data-live-order="oldest"` gets the new entries at its end. The server says how
+// often to ask and how long to go on while the reader does nothing; a hidden tab asks
+// less often. Without this script the page stays as served.
+document.querySelectorAll("[data-live]").forEach((scope) => {
+  const list = document.getElementById(scope.dataset.liveInto);
   if (!list || !window.fetch || !("content" in document.createElement("template"))) {
     return;
   }
+  const oldestFirst = scope.dataset.liveOrder === "oldest";
+  const keyEvents = scope.querySelector("[data-key-events]");
   const MAX_SHOWN = 100; // as the server reads at most
   const HIDDEN_SLOWDOWN = 5;
   const MAX_WAIT_SECONDS = 600;
@@ -75,7 +78,11 @@ document.addEventListener("click", async (event) => {
   button.type = "button";
   button.className = "live-updates__button";
   bar.append(button);
-  list.before(bar);
+  if (oldestFirst) {
+    list.after(bar);
+  } else {
+    list.before(bar);
+  }
   const status = document.createElement("p");
   status.className = "visually-hidden";
   status.setAttribute("aria-live", "polite");
@@ -187,6 +194,16 @@ document.addEventListener("click", async (event) => {
     );
     pendingComplete = !root.hasAttribute("data-more-new");
     showBar();
+    const events = root.querySelector("[data-key-events]");
+    if (keyEvents && events && events.innerHTML !== keyEvents.innerHTML) {
+      keepingScroll(() => {
+        keyEvents.replaceChildren(...events.childNodes);
+        const nav = keyEvents.closest("nav");
+        if (nav) {
+          nav.hidden = !keyEvents.children.length;
+        }
+      });
+    }
     const parts = [];
     if (pending.length > announcedPending) {
       parts.push(button.textContent);
@@ -243,7 +260,7 @@ document.addEventListener("click", async (event) => {
     }
   }
 
-  button.addEventListener("click", () => {
+  function insertPending() {
     if (!pendingComplete) {
       window.location.reload(); // too many to insert: the page as it is now
       return;
@@ -256,7 +273,11 @@ document.addEventListener("click", async (event) => {
       if (empty) {
         empty.remove();
       }
-      list.prepend(...entries);
+      if (oldestFirst) {
+        list.append(...entries.slice().reverse());
+      } else {
+        list.prepend(...entries);
+      }
       bar.hidden = true;
     });
     // Keyboard and screen-reader users continue from the first new entry.
@@ -265,7 +286,17 @@ document.addEventListener("click", async (event) => {
       link.focus({ preventScroll: true });
     }
     lastAnswer = null; // the page shows more now: the next answer applies afresh
-  });
+  }
+  button.addEventListener("click", insertPending);
+  // A key event not inserted yet is inserted when the reader follows its link.
+  if (keyEvents) {
+    keyEvents.addEventListener("click", (event) => {
+      const link = event.target.closest("a[href^='#']");
+      if (link && !document.getElementById(link.hash.slice(1)) && pending.length) {
+        insertPending();
+      }
+    });
+  }
 
   function interacted() {
     lastInteraction = Date.now();
@@ -297,4 +328,4 @@ document.addEventListener("click", async (event) => {
 
   // The page itself may come from a cache (the browser's, a CDN's): ask at once.
   check();
-})();
+});

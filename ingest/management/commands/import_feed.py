@@ -59,6 +59,7 @@ class Command(StaffCommand):
             raise CommandError(f"Import refused: {error}.") from None
         self.report(result.skipped, "Item {0} skipped: {1}")
         self.report(result.image_problems, "Item {0} image left out: {1}")
+        self.report(result.drafted, "Item {0} kept as a draft: it {1} before it can be public")
         verb = "Dry run: would import" if dry_run else "Imported"
         summary = (
             f"{verb} {result.created} {result.kind} of {result.total} item(s); "

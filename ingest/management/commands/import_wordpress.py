@@ -41,6 +41,7 @@ class Command(StaffCommand):
             raise CommandError(f"Import refused: {error}.") from None
         self.report(result.skipped, "Item {0} skipped: {1}")
         self.report(result.images_skipped, "Item {0}: {1}; imported without it")
+        self.report(result.drafted, "Item {0} kept as a draft: it {1} before it can be public")
         verb = "Dry run: would import" if dry_run else "Imported"
         self.stdout.write(
             f"{verb} {result.created} post(s), {result.photos} photo(s), "
