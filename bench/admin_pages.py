@@ -14,15 +14,14 @@ same in a child process and returns that report, for `bench.run`.
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
-import time
 
 import psycopg
 
 from bench.common import ROOT, database_rows, production_env, with_database
 from bench.common import log as common_log
+from bench.common import time_page as common_time_page
 
 # bench.run calls measure(): nothing here imports it back.
 
@@ -124,35 +123,8 @@ def editor_client():
 
 
 def time_page(client, url, *, warmup, repeat):
-    from django.db import connection
-
-    for _ in range(warmup):
-        response = client.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-    statements = []
-
-    def record(execute, sql, params, many, context):
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(record):
-        client.get(url)
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-    median = statistics.median(times)
-    return {
-        "url": url,
-        "median_ms": round(median, 2),
-        "min_ms": round(min(times), 2),
-        "max_ms": round(max(times), 2),
-        "queries": len(statements),
-        "target_ms": TARGET_MS,
-        "met": median < TARGET_MS,
-    }
+    timed = common_time_page(client, url, warmup=warmup, repeat=repeat)
+    return {**timed, "target_ms": TARGET_MS, "met": timed["median_ms"] < TARGET_MS}
 
 
 def parse_args():

@@ -16,7 +16,7 @@ import sys
 import threading
 import time
 
-from bench.common import ROOT, http_get
+from bench.common import Gunicorn, http_get
 
 SHARES = {"feed": 4, "article": 5, "search": 1}  # of every 10 requests
 
@@ -28,42 +28,6 @@ def mix_paths(plan):
     kinds = [order[number % len(order)] for number in range(1000)]
     pages = {"feed": plan["urls"]["feed_first"], "search": plan["urls"]["search"]}
     return [next(articles) if kind == "article" else pages[kind] for kind in kinds]
-
-
-class ProductionServer:
-    """gunicorn as deploy/gunicorn.conf.py runs it (its own workers, threads and
-    recycling), serving the benchmark's URLs with the page cache on."""
-
-    def __init__(self, args, env, log_path):
-        self.args, self.env, self.log_path = args, env, log_path
-        self.base = f"http://127.0.0.1:{args.port}"
-
-    def __enter__(self):
-        self.log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py")]
-            + ["bench.wsgi:application"],
-            cwd=ROOT,
-            env={**self.env, "GUNICORN_BIND": f"127.0.0.1:{self.args.port}"},
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited; see {self.log_path}")
-            try:
-                if http_get(self.base + "/healthz/")[0] == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise SystemExit("gunicorn did not start in 60 s")
-
-    def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        self.log.close()
 
 
 class Checker(threading.Thread):
@@ -127,7 +91,9 @@ def run(args, plan, env_for, wrk, log, results):
     env.pop("GUNICORN_THREADS", None)  # the configuration's own
     paths = mix_paths(plan)
     figures = {"connections": args.mix_connections, "duration_s": args.mix_duration}
-    with ProductionServer(args, env, results / "gunicorn-breaking.log") as server:
+    # gunicorn exactly as deploy/gunicorn.conf.py configures it: its workers (by
+    # WEB_CONCURRENCY), threads and recycling.
+    with Gunicorn(args.port, env, results / "gunicorn-breaking.log") as server:
         for path in dict.fromkeys(paths):  # the first readers fill the cache
             http_get(server.base + path)
         log(f"\nBreaking news: {args.mix_connections} connections for {args.mix_duration} s…")

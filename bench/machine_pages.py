@@ -11,10 +11,9 @@ target it must stay under. Exits non-zero when a page misses its target (with --
 import argparse
 import json
 import os
-import statistics
 import sys
-import time
 
+from bench.common import time_page
 from bench.run import SECRET_KEY, env_for
 
 # Milliseconds a page may take, uncached, at 100,000 articles.
@@ -69,36 +68,6 @@ def page_urls():
     return pages
 
 
-def measure(client, url, *, warmup, repeat):
-    from django.db import connection
-
-    for _ in range(warmup):
-        response = client.get(url)
-        if response.status_code != 200:
-            raise SystemExit(f"{url} answered {response.status_code}")
-    statements = []
-
-    def record(execute, sql, params, many, context):
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    # Counted as sent: a request's start empties the connection's own query log.
-    with connection.execute_wrapper(record):
-        response = client.get(url)
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(url)
-        times.append((time.perf_counter() - started) * 1000)
-    return {
-        "median_ms": round(statistics.median(times), 2),
-        "min_ms": round(min(times), 2),
-        "max_ms": round(max(times), 2),
-        "queries": len(statements),
-        "bytes": len(response.content),
-    }
-
-
 def main():
     args = parse_args()
     os.environ.update(
@@ -122,7 +91,7 @@ def main():
     for name, (kind, url) in pages.items():
         if args.pages and name not in args.pages:
             continue
-        result = measure(client, url, warmup=args.warmup, repeat=args.repeat)
+        result = time_page(client, url, warmup=args.warmup, repeat=args.repeat)
         result.update(url=url, target_ms=TARGETS[kind])
         result["met"] = result["median_ms"] < TARGETS[kind]
         results[name] = result

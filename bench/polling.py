@@ -25,7 +25,7 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-from bench.common import RESULTS, ROOT, production_env
+from bench.common import RESULTS, ROOT, processes, production_env, serves
 
 BUDGET = 0.05  # of one core
 CHECK_SECONDS = 30  # NEWSROOM_FEED_CHECK_SECONDS in production
@@ -98,24 +98,12 @@ def environment(database_url, redis_url, **extra):
 
 def process_cpu(root_pid, database):
     """CPU seconds used so far, by process id: gunicorn (the process `root_pid` and its
-    children) apart from the PostgreSQL backends of `database` and Redis, from /proc."""
+    children) apart from the PostgreSQL backends of `database` and Redis."""
     gunicorn, others = {}, {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat") as stat:
-                head, tail = stat.read().rsplit(")", 1)
-            with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
-                title = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:  # gone while the list was read
-            continue
-        name, fields = head.split("(", 1)[1], tail.split()
-        pid, parent = int(entry.name), int(fields[1])
-        seconds = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    for pid, parent, name, title, seconds in processes():
         if root_pid in (pid, parent):
             gunicorn[pid] = seconds
-        elif (name == "postgres" and f" {database} " in title) or name == "redis-server":
+        elif serves(name, title, database):
             others[pid] = seconds
     return gunicorn, others
 

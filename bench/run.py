@@ -26,10 +26,13 @@ from bench import admin_pages, breaking, polling
 from bench.common import (
     RESULTS,
     ROOT,
+    Gunicorn,
     database_rows,
     http_get,
     log,
+    processes,
     production_env,
+    serves,
     with_database,
 )
 
@@ -181,68 +184,30 @@ class Server:
         self.process = None
 
     def __enter__(self):
-        self.log = open(RESULTS / f"gunicorn-{self.label}.log", "wb")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "bench.wsgi:application",
-                "--config",
-                str(ROOT / "deploy" / "gunicorn.conf.py"),
-                "--bind",
-                f"127.0.0.1:{self.args.port}",
-                "--workers",
-                str(self.args.workers),
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited; see {self.log.name}")
-            try:
-                if http_get(self.base + "/healthz/")[0] == 200:
-                    return self
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise SystemExit("gunicorn did not start in 60 s")
+        self.gunicorn = Gunicorn(
+            self.args.port,
+            self.env,
+            RESULTS / f"gunicorn-{self.label}.log",
+            "--workers",
+            str(self.args.workers),
+        ).__enter__()
+        self.process, self.log = self.gunicorn.process, self.gunicorn.log
+        return self
 
     def __exit__(self, *exc):
-        self.process.terminate()
-        self.process.wait(timeout=30)
-        self.log.close()
+        self.gunicorn.__exit__(*exc)
 
 
 def serving_processes(server):
     """CPU seconds used so far, by process id, by what serves the benchmark: gunicorn (its
     master and workers), the PostgreSQL backends connected to the benchmark's database,
-    and Redis (the machine's one server, which cached pages use), read from /proc."""
+    and Redis."""
     database = urlsplit(server.args.database_url).path.lstrip("/")
-    ticks = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat") as stat:
-                head, tail = stat.read().rsplit(")", 1)
-            with open(f"/proc/{entry.name}/cmdline", "rb") as cmdline:
-                title = cmdline.read().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:  # gone while the list was read
-            continue
-        name, fields = head.split("(", 1)[1], tail.split()
-        pid, parent = int(entry.name), int(fields[1])
-        if (
-            server.process.pid in (pid, parent)
-            or (name == "postgres" and f" {database} " in title)
-            or name == "redis-server"
-        ):
-            ticks[pid] = int(fields[11]) + int(fields[12])
-    return {pid: tick / os.sysconf("SC_CLK_TCK") for pid, tick in ticks.items()}
+    return {
+        pid: seconds
+        for pid, parent, name, title, seconds in processes()
+        if server.process.pid in (pid, parent) or serves(name, title, database)
+    }
 
 
 def cpu_used(before, after):
