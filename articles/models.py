@@ -649,6 +649,13 @@ class Article(models.Model):
         return max(times, default=None)  # public from the later of the two
 
     @property
+    def public_from(self):
+        """When readers may first see the article: its publish time, or the end of an
+        embargo that holds it past that time (what its page shows, never the earlier)."""
+        times = [when for when in (self.published_at, self.embargoed_until) if when]
+        return max(times, default=None)
+
+    @property
     def description(self):
         """What the article says of itself where it is not open: the standfirst (else the
         headline) on one line, at most DESCRIPTION_CHARS long. Page metadata, social cards,
@@ -752,9 +759,9 @@ class Article(models.Model):
         return missing
 
     def missing_while_public(self):
-        """What a published (or scheduled) article may never lack: a byline, and its lead
-        photo's credit and alt text when it has a lead photo. Importers publish only what
-        lacks none of it."""
+        """What a published (or scheduled) article may never lack: a byline, its lead
+        photo's credit and alt text when it has a lead photo, and those of the photos in its
+        body. Importers publish only what lacks none of it."""
         missing = [] if self.credits.exists() else ["an author"]
         lead = Caption.objects.filter(article_id=self.pk).select_related("photo").first()
         if lead is not None:
@@ -762,7 +769,7 @@ class Article(models.Model):
                 missing.append("the lead photo's credit")
             if not lead.photo.alt_text.strip():
                 missing.append("the lead photo's alt text")
-        return missing
+        return missing + body_markup.photo_problems(self.body)
 
     def submit_for_review(self):
         self.status = Status.REVIEW

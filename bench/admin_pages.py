@@ -16,6 +16,7 @@ import json
 import os
 import subprocess
 import sys
+from urllib.parse import urlsplit
 
 import psycopg
 
@@ -53,7 +54,7 @@ def prepare_database(database_url, articles, entries):
     if rows and rows[0] >= articles:
         log(f"Reusing the admin benchmark's database: {rows[0]} articles.")
         return
-    name = database_url.rsplit("/", 1)[-1]
+    name = urlsplit(database_url).path.lstrip("/")
     with psycopg.connect(with_database(database_url, "postgres"), autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{name}"')

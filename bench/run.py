@@ -377,22 +377,33 @@ def main():
             (RESULTS / "floor.html").write_bytes(body)
             log(f"\n{label.capitalize()} ({len(body)} bytes per feed page):")
             report[label] = run_pages(args, server, plan, cached)
-    if "breaking" in args.modes:
-        report["breaking_news"] = breaking.run(args, plan, env_for, wrk, log, RESULTS)
-    if "polling" in args.modes:
-        log("\nPolling: 1,000 open tabs for 120 s…")
-        database_url = with_database(args.database_url, "newsroom_polling")
-        create_database(database_url)
-        report["polling"] = polling.measure(
-            database_url=database_url, redis_url=args.redis_url, port=args.port + 1
-        )
-        log(f"  gunicorn {report['polling']['gunicorn_core_share']:.3f} of one core")
-    if "admin" in args.modes:
-        log("\nThe admin at 100,000 articles…")
-        report["admin"] = admin_pages.measure(with_database(args.database_url, "nr_bench_admin"))
-        for name, page in report["admin"]["pages"].items():
-            log(f"  {name:<32} {page['median_ms']:>7.1f} ms median, {page['queries']} queries")
+    try:
+        if "breaking" in args.modes:
+            report["breaking_news"] = breaking.run(args, plan, env_for, wrk, log, RESULTS)
+        if "polling" in args.modes:
+            log("\nPolling: 1,000 open tabs for 120 s…")
+            database_url = with_database(args.database_url, "newsroom_polling")
+            create_database(database_url)
+            report["polling"] = polling.measure(
+                database_url=database_url, redis_url=args.redis_url, port=args.port + 1
+            )
+            log(f"  gunicorn {report['polling']['gunicorn_core_share']:.3f} of one core")
+        if "admin" in args.modes:
+            log("\nThe admin at 100,000 articles…")
+            admin_database = with_database(args.database_url, "nr_bench_admin")
+            report["admin"] = admin_pages.measure(admin_database)
+            for name, page in report["admin"]["pages"].items():
+                log(f"  {name:<32} {page['median_ms']:>7.1f} ms median, {page['queries']} queries")
 
+    finally:  # what was measured is written, whatever part failed
+        write_report(args, report)
+    news = report.get("breaking_news")
+    if news and (news["breaking"]["errors"] or news["quiet"]["errors"] or news["stale_answers"]):
+        raise SystemExit("The breaking-news load had errors or stale answers.")
+
+
+def write_report(args, report):
+    """The targets met or missed, and the whole report as JSON in RESULTS."""
     report["machine"]["load_average_at_end"] = [round(load, 2) for load in os.getloadavg()]
     report["targets"] = {}
     if uncached := report.get("uncached"):
@@ -442,9 +453,6 @@ def main():
     (RESULTS / "latest.json").write_text(json.dumps(report, indent=2))
     log(f"\nTargets: {json.dumps(report['targets'], indent=2)}")
     log(f"Results written to {out.relative_to(ROOT)}")
-    news = report.get("breaking_news")
-    if news and (news["breaking"]["errors"] or news["quiet"]["errors"] or news["stale_answers"]):
-        raise SystemExit("The breaking-news load had errors or stale answers.")
 
 
 if __name__ == "__main__":

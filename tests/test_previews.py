@@ -126,3 +126,16 @@ def test_admin_change_page_says_who_can_read_the_draft_and_offers_to_revoke(
     text = html.content.decode()
     assert "Anyone who has this link" in text and "without logging in" in text
     assert revoke_url(article) in text and "Revoke preview links" in text
+
+
+def test_an_embargoed_story_shows_when_readers_may_see_it_never_the_earlier_time(
+    make_article, reader
+):
+    published = timezone.now() - timedelta(hours=1)
+    embargo = timezone.now() + timedelta(hours=2)
+    article = make_article(headline="Budget details", published_at=published)
+    article.embargoed_until = embargo
+    article.save()
+    page = reader.get(previews.preview_url(article)).content.decode()
+    assert f'datetime="{timezone.localtime(embargo):%Y-%m-%dT%H:%M:%S}' in page
+    assert f'datetime="{timezone.localtime(published):%Y-%m-%dT%H:%M:%S}' not in page
