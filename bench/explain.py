@@ -9,7 +9,8 @@ import argparse
 import os
 import sys
 
-from bench.run import RESULTS, SECRET_KEY, env_for
+from bench.common import RESULTS, SECRET_KEY
+from bench.run import env_for
 
 # An article well inside the archive rather than on the front page.
 ARTICLE_POSITION = 5000

@@ -13,8 +13,8 @@ import json
 import os
 import sys
 
-from bench.common import time_page
-from bench.run import SECRET_KEY, env_for
+from bench.common import SECRET_KEY, time_page
+from bench.run import env_for
 
 # Milliseconds a page may take, uncached, at 100,000 articles.
 TARGETS = {"index": 100, "sitemap": 300, "feed": 50}

@@ -12,7 +12,8 @@ import pstats
 import sys
 import time
 
-from bench.run import SECRET_KEY, env_for
+from bench.common import SECRET_KEY
+from bench.run import env_for
 
 PAGES = ("feed_first", "feed_deep", "article", "cached_article", "cached_feed", "floor")
 
