@@ -274,3 +274,15 @@ def test_one_rule_gives_an_articles_description_everywhere(reader, make_article,
     assert meta(tree, "twitter:description") == expected
     assert news["description"] == expected
     assert rss.entries[0].summary == expected
+
+
+def test_a_story_without_a_lead_photo_shares_the_first_photo_of_its_body(
+    reader, make_article, make_photo
+):
+    inline = make_photo(alt_text="Rescuers at the collapsed bridge", credit="Staff photographer")
+    figure = f'<figure data-photo="{inline.pk}"><figcaption>The bridge.</figcaption></figure>'
+    body = f"<p>Before.</p>{figure}"
+    article = make_article(body=body)
+    _, tree = page(reader, article.get_absolute_url())
+    assert meta(tree, "og:image").endswith(crops.crop_url(inline, "16x9"))
+    assert meta(tree, "og:image:alt") == "Rescuers at the collapsed bridge"
