@@ -1,5 +1,5 @@
 """The blocks beside and around a story: the section navigation, Related and Latest.
-Plain functions the page templates call; every article query starts from
+Plain functions the page templates and holes call; every article query starts from
 Article.objects.published(). Each is built once per purge of the content it shows
 (lib.blocks), so the pages that carry it do not query it again. Related and Latest are
 holes of the article page, filled as it is answered: a story's page is kept under its own
@@ -8,10 +8,10 @@ tags, and the stories beside it change without rendering it again."""
 from django.db.models import OuterRef
 from django.template import engines
 
-from lib.blocks import CONTENT_TAGS, fills, shared, shared_blocks
+from lib.blocks import fills, shared
 
 from .models import Article, Section, Status
-from .related import RelatedStories, in_order, kept_stories
+from .related import RelatedStories, kept_stories
 
 LATEST_COUNT = 5
 RELATED_COUNT = 4
@@ -23,26 +23,23 @@ def site_sections():
     return list(Section.objects.all())
 
 
-def related_articles(article):
-    """The stories nearest `article` by shared tags (a draft's preview included): kept per
-    article and everything they are chosen by."""
-    key = (
-        "related",
-        article.pk,
-        article.published_at,
-        article.section_id,
-        tuple(tag.pk for tag in article.tag_list),
-        tuple(kept) if (kept := getattr(article, "kept_related", None)) is not None else None,
-    )
-    return shared_blocks.get(key, lambda: _related(article), CONTENT_TAGS)
-
-
-def _related(article):
+def related_stories(article_id):
+    """The stories related to the story `article_id`: those kept for it, in one query, read
+    through `published()`; compared live for a story with none kept (a draft's preview, or
+    one from before choices were kept)."""
     stories = Article.objects.published().for_links()
-    kept = getattr(article, "kept_related", None)  # brought by ArticleQuerySet.for_page()
-    if kept is not None and article.status == Status.PUBLISHED:
-        return in_order(stories, kept, RELATED_COUNT)
-    return list(stories.related_to(article, RELATED_COUNT))  # a preview, or none kept yet
+    kept = kept_stories(stories, article_id, RELATED_COUNT)
+    if kept:
+        return kept
+    article = (
+        Article.objects.filter(pk=article_id)
+        .annotate(kept_related=RelatedStories.kept(OuterRef("pk")))
+        .only("pk", "status", "published_at", "section_id")
+        .first()
+    )
+    if article is None or (article.kept_related is not None and article.status == Status.PUBLISHED):
+        return []  # its kept stories are all withdrawn, or it is gone
+    return list(stories.related_to(article, RELATED_COUNT))
 
 
 @shared("latest")
@@ -51,29 +48,14 @@ def _latest():
     return list(articles.order_by("-published_at", "-id")[: LATEST_COUNT + 1])
 
 
-def latest_articles(article=None):
-    """The latest stories, less the one on the page."""
-    return latest_articles_but(article.pk if article is not None else None)
-
-
 def _macro(template, name):
     return getattr(engines["jinja2"].env.get_template(template).module, name)
 
 
 @fills("related")
 def related_html(article_id):
-    """The Related block of the story `article_id` (a draft's preview included): its kept
-    stories in one query; compared live when it has none kept."""
-    stories = kept_stories(Article.objects.published().for_links(), article_id, RELATED_COUNT)
-    if not stories:
-        article = (
-            Article.objects.filter(pk=article_id)
-            .annotate(kept_related=RelatedStories.kept(OuterRef("pk")))
-            .only("pk", "status", "published_at", "section_id")
-            .first()
-        )
-        stories = _related(article) if article is not None else []
-    return _macro("articles/_related.html", "related_block")(stories)
+    """The Related block of the story `article_id`."""
+    return _macro("articles/_related.html", "related_block")(related_stories(article_id))
 
 
 @fills("latest")

@@ -237,7 +237,6 @@ class ArticleQuerySet(models.QuerySet):
                 tag_rows=_json_rows(
                     tagged, "object_id", "id", id="tag_id", name="tag__name", slug="tag__slug"
                 ),
-                kept_related=RelatedStories.kept(OuterRef("pk")),
             )
         )
 

@@ -76,14 +76,6 @@ class RelatedStories(models.Model):
         cls.objects.filter(article_id=article.pk).delete()
 
 
-def in_order(queryset, ids, limit):
-    """The stories of `queryset` among `ids`, in the order of `ids`, at most `limit`."""
-    if not ids:
-        return []
-    found = {story.pk: story for story in queryset.filter(pk__in=ids)}
-    return [found[pk] for pk in ids if pk in found][:limit]
-
-
 def kept_stories(queryset, article_id, limit):
     """The stories of `queryset` kept for the story `article_id`, in their order, in one
     query (an empty list: none kept, or none of them public now)."""

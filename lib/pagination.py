@@ -55,15 +55,23 @@ class Batch:
         return len(self.items)
 
 
-def seek(queryset, cursor=None, size=20):
-    """Return the batch of `queryset` that follows `cursor` (the newest when None)."""
-    queryset = queryset.order_by("-published_at", "-pk")
+def seek(queryset, cursor=None, size=20, *, oldest_first=False):
+    """Return the batch of `queryset` that follows `cursor` (the newest when None; the
+    oldest, and oldest first, with `oldest_first`)."""
+    if oldest_first:
+        queryset = queryset.order_by("published_at", "pk")
+        before, at_or_before = "published_at__gt", "published_at__gte"
+        pk_before = "pk__gt"
+    else:
+        queryset = queryset.order_by("-published_at", "-pk")
+        before, at_or_before = "published_at__lt", "published_at__lte"
+        pk_before = "pk__lt"
     if cursor is not None:
         queryset = queryset.filter(
-            Q(published_at__lt=cursor.published_at)
-            | Q(published_at=cursor.published_at, pk__lt=cursor.pk),
+            Q(**{before: cursor.published_at})
+            | Q(published_at=cursor.published_at, **{pk_before: cursor.pk}),
             # Lets PostgreSQL start the index range scan at the cursor.
-            published_at__lte=cursor.published_at,
+            **{at_or_before: cursor.published_at},
         )
     items = list(queryset[: size + 1])
     next_cursor = None

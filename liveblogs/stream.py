@@ -4,7 +4,6 @@ reader's choice, in keyset batches; and its key events."""
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Q
 
 from lib.pagination import Batch, Cursor, seek
 
@@ -18,23 +17,6 @@ KEY_EVENTS = 20
 def order_of(request):
     """The order the reader chose (`?order=oldest`); newest first otherwise."""
     return OLDEST if request.GET.get("order") == OLDEST else NEWEST
-
-
-def seek_oldest(queryset, cursor=None, size=20):
-    """`lib.pagination.seek` the other way round: the batch after `cursor`, oldest first."""
-    queryset = queryset.order_by("published_at", "pk")
-    if cursor is not None:
-        queryset = queryset.filter(
-            Q(published_at__gt=cursor.published_at)
-            | Q(published_at=cursor.published_at, pk__gt=cursor.pk),
-            published_at__gte=cursor.published_at,
-        )
-    items = list(queryset[: size + 1])
-    next_cursor = None
-    if len(items) > size:
-        items = items[:size]
-        next_cursor = Cursor(items[-1].published_at, items[-1].pk)
-    return Batch(items, next_cursor, is_first=cursor is None)
 
 
 def public_updates(blog):
@@ -52,8 +34,7 @@ def batch_of(blog, request):
     cursor = Cursor.parse(value) if value else None
     order = order_of(request)
     size = settings.NEWSROOM_FEED_BATCH
-    paged = seek if order == NEWEST else seek_oldest
-    batch = paged(public_updates(blog), cursor, size)
+    batch = seek(public_updates(blog), cursor, size, oldest_first=order == OLDEST)
     _attached(batch.items, blog)
     return batch
 

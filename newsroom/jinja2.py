@@ -19,7 +19,6 @@ from markupsafe import Markup
 
 from articles import blocks as article_blocks
 from articles import structured_data
-from feed import blocks as feed_blocks
 from feed import structured_data as feed_structured_data
 from lib import blocks as shared_blocks
 from lib import links
@@ -188,9 +187,6 @@ def environment(**options):
         article_json_ld=article_json_ld,
         news_feed_json_ld=news_feed_json_ld,
         site_sections=article_blocks.site_sections,
-        related_articles=article_blocks.related_articles,
-        latest_articles=article_blocks.latest_articles,
-        news_feed_sidebar=feed_blocks.news_feed_sidebar,
         hole=shared_blocks.hole,
         live_blog=live_blocks.live_blog,
         live_blog_json_ld=live_blocks.live_blog_json_ld,

@@ -7,12 +7,11 @@ import pytest
 from django.core.management import call_command
 
 from articles import blocks
-from articles.models import Article, RelatedStories
+from articles.models import RelatedStories
 
 
 def related_headlines(article):
-    fresh = Article.objects.published().for_page().get(pk=article.pk)
-    return [story.headline for story in blocks._related(fresh)]
+    return [story.headline for story in blocks.related_stories(article.pk)]
 
 
 @pytest.fixture
